@@ -1,0 +1,126 @@
+/** Why: the one factory that wires the bot together; the server, the cron jobs and the tests all build the bot through it. */
+import express from 'express';
+import type { Server } from 'node:http';
+import type { Config } from './config.ts';
+import type { Clock } from './clock.ts';
+import type { Logger } from './log.ts';
+import type { PrismaClient } from './store/db.ts';
+import { databaseHealth } from './store/db.ts';
+import { fetchBotInfo, type LarkClient } from './send/client.ts';
+import { Sender } from './send/sender.ts';
+import type { Pace } from './send/limiter.ts';
+import { RateLimiter, FEISHU_LIMITS } from './send/limiter.ts';
+import { loadMessages, type Messages } from './prompts/index.ts';
+import { Router } from './pipeline/router.ts';
+import { Intake } from './pipeline/intake.ts';
+import type { Deps, Services } from './pipeline/context.ts';
+import { RoleService } from './store/roles.ts';
+import { CampaignStore } from './store/campaigns.ts';
+import { Directory } from './store/directory.ts';
+import { loadCycleFile } from './store/cycle.ts';
+import type { CycleTemplate } from './domain/calendar.ts';
+import { webhookRouter } from './receive/webhook.ts';
+import { buildFeatures } from './features.ts';
+
+export interface AppOptions {
+  config: Config;
+  lark: LarkClient;
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  /** Pacing for the sender (real time by default; tests pass virtual time). */
+  pace?: Pace;
+  messages?: Messages;
+  cycle?: CycleTemplate;
+  senderConcurrency?: number;
+}
+
+export interface App {
+  deps: Deps;
+  http: express.Express;
+  sender: Sender;
+  intake: Intake;
+  router: Router;
+  /** Learns the bot's identity, resumes unfinished events and the outbox. */
+  start(): Promise<void>;
+  listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
+  /** Waits until every queued event and outbound message is finished (tests, shutdown). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createApp(o: AppOptions): App {
+  const messages = o.messages ?? loadMessages();
+  let botOpenId: string | null = null;
+  const sender = new Sender({
+    prisma: o.prisma,
+    lark: o.lark,
+    logger: o.logger.child({ mod: 'sender' }),
+    clock: o.clock,
+    pace: o.pace,
+    limiter: new RateLimiter(FEISHU_LIMITS),
+    concurrency: o.senderConcurrency,
+  });
+  const now = () => o.clock.now();
+  const services: Services = {
+    roles: new RoleService(o.prisma, now),
+    campaigns: new CampaignStore(o.prisma, now),
+    directory: new Directory(o.prisma, now),
+    cycle: o.cycle ?? loadCycleFile(),
+  };
+  const deps: Deps = { config: o.config, prisma: o.prisma, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
+  const router = new Router(deps, buildFeatures(deps));
+  const intake = new Intake(deps, router);
+
+  const http = express();
+  http.disable('x-powered-by');
+  http.get('/healthz', async (_req, res) => {
+    const db = await databaseHealth(o.prisma);
+    const pending = db.ok ? await o.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } }) : null;
+    res.status(db.ok ? 200 : 503).json({ status: db.ok ? 'ok' : 'degraded', db, outboxPending: pending, sandbox: o.config.sandbox, botOpenId });
+  });
+  http.use(webhookRouter({ config: o.config, clock: o.clock, logger: o.logger, intake }));
+
+  let server: Server | null = null;
+  return {
+    deps,
+    http,
+    sender,
+    intake,
+    router,
+    async start() {
+      try {
+        botOpenId = (await fetchBotInfo(o.lark))?.openId ?? null;
+      } catch (err) {
+        o.logger.warn({ err }, 'could not read the bot identity (GET /open-apis/bot/v3/info); group @-mentions of anyone will count as @bot until it is known');
+      }
+      await services.roles.seedSecretariat(o.config.secretariatOpenIds);
+      sender.start();
+      const resumed = await intake.recover();
+      if (resumed) o.logger.info({ resumed }, 'resumed events acknowledged before a restart');
+    },
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        const s = http.listen(port, host, () => {
+          server = s;
+          const addr = s.address();
+          const p = typeof addr === 'object' && addr ? addr.port : port;
+          resolve({ server: s, url: `http://127.0.0.1:${p}` });
+        });
+        s.once('error', reject);
+      });
+    },
+    async settle() {
+      for (let i = 0; i < 50; i++) {
+        await intake.queue.drained();
+        await sender.idle();
+        if (intake.queue.size === 0) return;
+      }
+    },
+    async stop() {
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await intake.queue.drained();
+      await sender.stop();
+    },
+  };
+}

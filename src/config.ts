@@ -1,0 +1,113 @@
+/** Why: one pure, validated view of the environment, so a bad deployment fails at start with every problem listed. */
+import { z } from 'zod';
+
+const loopbackOrHttps = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^https:\/\/[^/\s]+$/.test(v) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/.test(v),
+    'an https:// origin such as https://open.feishu.cn, or a loopback http://127.0.0.1:PORT (no trailing slash)',
+  );
+
+const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+const schema = z.object({
+  LARK_APP_ID: optionalText.refine((v) => v === undefined || /^cli_[0-9a-zA-Z]+$/.test(v), 'an app id starting with cli_'),
+  LARK_APP_SECRET: optionalText,
+  LARK_ENCRYPT_KEY: optionalText,
+  LARK_VERIFICATION_TOKEN: optionalText,
+  LARK_DOMAIN: loopbackOrHttps.default('https://open.feishu.cn'),
+  LARK_EVENT_MODE: z.enum(['webhook', 'ws'], { error: 'webhook or ws' }).default('webhook'),
+  PORT: z.coerce.number({ error: 'a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().trim().regex(/^file:.+/, 'a SQLite URL such as file:./data/bot.db').default('file:./data/bot.db'),
+  BOT_TIMEZONE: z
+    .string()
+    .trim()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  SECRETARIAT_OPEN_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^ou_[0-9a-zA-Z_]+$/.test(id)), 'comma-separated open_ids, each starting with ou_'),
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'a number of minutes' }).int().min(1).max(60 * 24 * 30).default(60 * 24),
+  MAX_BODY_BYTES: z.coerce.number({ error: 'a number of bytes' }).int().min(1024).max(10_000_000).default(1_000_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  appId: string;
+  appSecret: string;
+  encryptKey?: string;
+  verificationToken: string;
+  domain: string;
+  eventMode: 'webhook' | 'ws';
+  port: number;
+  databaseUrl: string;
+  timezone: string;
+  secretariatOpenIds: string[];
+  sessionIdleMinutes: number;
+  maxBodyBytes: number;
+  logLevel: string;
+  /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
+  sandbox: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Configuration has ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nFix them in your environment or .env file; .env.example documents every variable.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Sandbox credentials, used only against the embedded fake when LARK_APP_ID is unset. */
+export const SANDBOX_CREDENTIALS = {
+  appId: 'cli_a1b2c3d4e5f60789',
+  appSecret: 'sandbox-secret-not-real',
+  encryptKey: 'sandbox-encrypt-key',
+  verificationToken: 'sandbox-verification-token',
+} as const;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: expected ${i.message}, got ${JSON.stringify(env[String(i.path[0])] ?? null)}`),
+    );
+  }
+  const e = parsed.data;
+  const sandbox = !e.LARK_APP_ID;
+  const problems: string[] = [];
+  if (!sandbox) {
+    if (!e.LARK_APP_SECRET) problems.push('LARK_APP_SECRET: expected the app secret from the Feishu developer console, got nothing');
+    if (!e.LARK_VERIFICATION_TOKEN) problems.push('LARK_VERIFICATION_TOKEN: expected the verification token from 事件与回调 > 加密策略, got nothing');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    appId: e.LARK_APP_ID ?? SANDBOX_CREDENTIALS.appId,
+    appSecret: e.LARK_APP_SECRET ?? SANDBOX_CREDENTIALS.appSecret,
+    encryptKey: sandbox ? SANDBOX_CREDENTIALS.encryptKey : e.LARK_ENCRYPT_KEY,
+    verificationToken: e.LARK_VERIFICATION_TOKEN ?? SANDBOX_CREDENTIALS.verificationToken,
+    domain: e.LARK_DOMAIN,
+    eventMode: e.LARK_EVENT_MODE,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    timezone: e.BOT_TIMEZONE,
+    secretariatOpenIds: e.SECRETARIAT_OPEN_IDS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+    sandbox,
+  };
+}

@@ -1,0 +1,152 @@
+/** Why: turns the cycle template into a round's concrete dates so reminders, phase questions and date edits share one rule set. */
+
+import { addDays, addMonths, addYears, compareDates, type LocalDate } from './dates.ts';
+import type { Audience, CycleTemplate, MilestoneId, TierId } from './cycle-template.ts';
+
+export {
+  AUDIENCES,
+  CycleTemplateError,
+  MILESTONE_IDS,
+  cycleTemplateSchema,
+  loadCycleTemplate,
+  type Audience,
+  type CycleTemplate,
+  type MilestoneId,
+  type MilestoneTemplate,
+  type TemplateIssue,
+  type TierId,
+  type TierTemplate,
+} from './cycle-template.ts';
+
+/** One milestone of a concrete round. Point events have `endsOn === startsOn` and `isWindow: false`. */
+export interface Milestone {
+  id: MilestoneId;
+  name: string;
+  startsOn: LocalDate;
+  /** Last day of the window, inclusive. */
+  endsOn: LocalDate;
+  isWindow: boolean;
+  remind: boolean;
+  audience: readonly Audience[];
+  /** The tiers the milestone concerns; every declared tier when the template does not narrow it. */
+  tiers: readonly TierId[];
+  /** True when the round's organiser moved this milestone away from the template default. */
+  overridden: boolean;
+  note?: string;
+}
+
+export interface BuildOptions {
+  /** The application-open date the template offsets count from. */
+  opensOn: LocalDate;
+  /** Start dates set by the organiser; a window keeps its template length. */
+  overrides?: Partial<Record<MilestoneId, LocalDate>>;
+}
+
+/**
+ * Concrete milestones in template order. `offsetMonths` follows 民法典 第二百零二条 (month-end when the day is
+ * missing); a window of `durationDays` days ends on startsOn + durationDays − 1 (both ends inclusive).
+ */
+export function buildMilestones(template: CycleTemplate, options: BuildOptions): Milestone[] {
+  const allTiers = template.tiers.map((t) => t.id);
+  return template.milestones.map((m) => {
+    const override = options.overrides?.[m.id];
+    const startsOn =
+      override ??
+      (m.offsetMonths !== undefined ? addMonths(options.opensOn, m.offsetMonths) : addDays(options.opensOn, m.offsetDays ?? 0));
+    const isWindow = m.durationDays !== undefined;
+    const milestone: Milestone = {
+      id: m.id,
+      name: m.name,
+      startsOn,
+      endsOn: isWindow ? addDays(startsOn, (m.durationDays ?? 1) - 1) : startsOn,
+      isWindow,
+      remind: m.remind,
+      audience: m.audience,
+      tiers: m.tiers ?? allTiers,
+      overridden: override !== undefined,
+    };
+    if (m.note !== undefined) milestone.note = m.note;
+    return milestone;
+  });
+}
+
+/** The next round opens `cycleYears` after this one (第五条: 原则上每2年举行一次). */
+export function nextRoundOpensOn(template: CycleTemplate, opensOn: LocalDate): LocalDate {
+  return addYears(opensOn, template.cycleYears);
+}
+
+export type MilestoneProblem =
+  | {
+      code: 'out_of_order';
+      /** Should come first (earlier in the template) but starts after `later`. */
+      earlier: { id: MilestoneId; startsOn: LocalDate };
+      later: { id: MilestoneId; startsOn: LocalDate };
+    }
+  | { code: 'deadline_not_in_future'; deadline: LocalDate; today: LocalDate }
+  | { code: 'missing_milestone'; id: MilestoneId };
+
+/**
+ * Checks a round being set up or edited: each milestone starts no earlier than the one before it in template order
+ * (windows may overlap), and the application deadline is after today. An empty list means the dates are usable.
+ */
+export function validateMilestones(milestones: readonly Milestone[], options: { today: LocalDate }): MilestoneProblem[] {
+  const problems: MilestoneProblem[] = [];
+  for (let i = 1; i < milestones.length; i++) {
+    const prev = milestones[i - 1];
+    const cur = milestones[i];
+    if (prev === undefined || cur === undefined) continue;
+    if (compareDates(cur.startsOn, prev.startsOn) < 0) {
+      problems.push({
+        code: 'out_of_order',
+        earlier: { id: prev.id, startsOn: prev.startsOn },
+        later: { id: cur.id, startsOn: cur.startsOn },
+      });
+    }
+  }
+  const deadline = milestones.find((m) => m.id === 'apply_deadline');
+  if (deadline === undefined) problems.push({ code: 'missing_milestone', id: 'apply_deadline' });
+  else if (compareDates(deadline.startsOn, options.today) <= 0) {
+    problems.push({ code: 'deadline_not_in_future', deadline: deadline.startsOn, today: options.today });
+  }
+  return problems;
+}
+
+function byStart(milestones: readonly Milestone[]): Milestone[] {
+  // Array.prototype.sort is stable, so equal dates keep template order.
+  return [...milestones].sort((a, b) => compareDates(a.startsOn, b.startsOn));
+}
+
+function covers(m: Milestone, day: LocalDate): boolean {
+  return compareDates(m.startsOn, day) <= 0 && compareDates(day, m.endsOn) <= 0;
+}
+
+export interface Phase {
+  /** The latest milestone that has started on or before today (null before the round opens). */
+  current: Milestone | null;
+  /** Whether today is inside `current`'s window (or is its day, for a point event). */
+  inCurrent: boolean;
+  /** Every milestone whose [startsOn, endsOn] includes today; windows may overlap. */
+  active: Milestone[];
+  /** The first milestone starting after today, or null when the round's calendar is over. */
+  next: Milestone | null;
+}
+
+export function currentPhase(milestones: readonly Milestone[], today: LocalDate): Phase {
+  const sorted = byStart(milestones);
+  const started = sorted.filter((m) => compareDates(m.startsOn, today) <= 0);
+  const current = started[started.length - 1] ?? null;
+  return {
+    current,
+    inCurrent: current !== null && covers(current, today),
+    active: sorted.filter((m) => covers(m, today)),
+    next: sorted.find((m) => compareDates(m.startsOn, today) > 0) ?? null,
+  };
+}
+
+/** Up to `n` milestones starting today or later, soonest first. */
+export function upcoming(milestones: readonly Milestone[], today: LocalDate, n: number): Milestone[] {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`upcoming(): n must be a whole number ≥ 0, got ${n}`);
+  return byStart(milestones)
+    .filter((m) => compareDates(m.startsOn, today) >= 0)
+    .slice(0, n);
+}

@@ -1,0 +1,146 @@
+/** Why: what a command or flow handler gets: the dependencies, the inbound event, and ways to answer through the outbox. */
+import type { Config } from '../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { PrismaClient } from '../store/db.ts';
+import type { Sender } from '../send/sender.ts';
+import type { Messages } from '../prompts/index.ts';
+import type { InboundCardAction, InboundMessage } from './events.ts';
+import type { LarkClient } from '../send/client.ts';
+import type { RoleService } from '../store/roles.ts';
+import type { CampaignStore } from '../store/campaigns.ts';
+import type { Directory } from '../store/directory.ts';
+import type { CycleTemplate } from '../domain/calendar.ts';
+import { toLocalDate, type LocalDate } from '../domain/dates.ts';
+import { audit as writeAudit } from '../store/audit.ts';
+
+/** The stores and data files handlers work with. */
+export interface Services {
+  roles: RoleService;
+  campaigns: CampaignStore;
+  directory: Directory;
+  cycle: CycleTemplate;
+}
+
+/** Everything long-lived that handlers share; built once by createApp. */
+export interface Deps {
+  config: Config;
+  prisma: PrismaClient;
+  sender: Sender;
+  clock: Clock;
+  logger: Logger;
+  messages: Messages;
+  lark: LarkClient;
+  botOpenId: () => string | null;
+  services: Services;
+}
+
+export type Card = Record<string, unknown>;
+
+/** The inline answer to a card callback: a toast and/or a replacement card (JSON 2.0). */
+export interface CardResponse {
+  toast?: { type: 'success' | 'info' | 'warning' | 'error'; content: string };
+  card?: { type: 'raw'; data: Card };
+}
+
+/** Base for both kinds of handler context: sending helpers with stable dedupe keys derived from the event. */
+abstract class BaseContext {
+  private seq = 0;
+  constructor(readonly deps: Deps, readonly eventId: string) {}
+
+  get t() {
+    return this.deps.messages.t.bind(this.deps.messages);
+  }
+
+  get services(): Services {
+    return this.deps.services;
+  }
+
+  /** Today's date where the bot runs (BOT_TIMEZONE). */
+  today(): LocalDate {
+    return toLocalDate(this.deps.clock.now(), this.deps.config.timezone);
+  }
+
+  /** Records a privileged act in the append-only audit log. */
+  async audit(action: string, target: string, before: unknown, after: unknown): Promise<void> {
+    await writeAudit(this.deps.prisma, { actorId: this.userId, action, target, before, after, at: this.deps.clock.now() });
+  }
+
+  abstract get userId(): string;
+
+  /** A dedupe key unique to this event and this nth outbound message, so reprocessing an event never double-sends. */
+  protected nextKey(): string {
+    return `evt:${this.eventId}:${this.seq++}`;
+  }
+
+  /** Sends a text or card to a user's p2p chat. */
+  async sendToUser(openId: string, body: string | Card, dedupeKey?: string): Promise<number> {
+    const { id } = await this.deps.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: openId, ...asContent(body), dedupeKey: dedupeKey ?? this.nextKey() });
+    return id;
+  }
+
+  /** Sends a text or card to a group chat. */
+  async sendToChat(chatId: string, body: string | Card, dedupeKey?: string): Promise<number> {
+    const { id } = await this.deps.sender.enqueue({ op: 'create', receiveIdType: 'chat_id', receiveId: chatId, ...asContent(body), dedupeKey: dedupeKey ?? this.nextKey() });
+    return id;
+  }
+
+  /** Replaces a card the bot sent earlier (by Feishu message id, or by outbox id if it may not be sent yet). */
+  async patchCard(target: { messageId: string } | { outboxId: number }, card: Card, chatId?: string): Promise<void> {
+    await this.deps.sender.enqueue({ op: 'patch', msgType: 'interactive', content: card, chatId, dedupeKey: this.nextKey(), ...target });
+  }
+}
+
+/**
+ * Text messages render `<at user_id="…">` tags, so a user's words echoed back could @all a group. The bot never
+ * mentions anyone in text, so every such tag in outgoing text is defanged here, in one place.
+ */
+export function defangText(text: string): string {
+  return text.replace(/<\s*(\/?)\s*at\b/gi, '＜$1at');
+}
+
+export function asContent(body: string | Card): { msgType: 'text' | 'interactive'; content: object } {
+  return typeof body === 'string' ? { msgType: 'text', content: { text: defangText(body) } } : { msgType: 'interactive', content: body };
+}
+
+export class MessageContext extends BaseContext {
+  constructor(deps: Deps, readonly msg: InboundMessage) {
+    super(deps, msg.eventId);
+  }
+
+  get userId(): string {
+    return this.msg.senderOpenId;
+  }
+
+  /** Replies in the same chat, as a reply to the user's message. */
+  async reply(body: string | Card): Promise<number> {
+    const { id } = await this.deps.sender.enqueue({
+      op: 'reply',
+      replyToId: this.msg.messageId,
+      chatId: this.msg.chatId,
+      userId: this.msg.chatType === 'p2p' ? this.msg.senderOpenId : undefined,
+      ...asContent(body),
+      dedupeKey: this.nextKey(),
+    });
+    return id;
+  }
+}
+
+export class CardContext extends BaseContext {
+  constructor(deps: Deps, readonly action: InboundCardAction) {
+    super(deps, action.eventId);
+  }
+
+  get userId(): string {
+    return this.action.operatorOpenId;
+  }
+
+  /** Posts a new message in the chat the card lives in (or the operator's p2p chat). */
+  async reply(body: string | Card): Promise<number> {
+    return this.action.chatId ? this.sendToChat(this.action.chatId, body) : this.sendToUser(this.action.operatorOpenId, body);
+  }
+
+  toast(type: NonNullable<CardResponse['toast']>['type'], content: string, card?: Card): CardResponse {
+    return card ? { toast: { type, content }, card: { type: 'raw', data: card } } : { toast: { type, content } };
+  }
+}

@@ -1,0 +1,151 @@
+/** Why: what happens to one event, as one ordered list of steps (verify → challenge → app_id → drop bots and self → dedupe → per-chat queue → route). */
+import type { Deps } from './context.ts';
+import type { Router } from './router.ts';
+import { ChatQueue } from './queue.ts';
+import { normalizeCardAction, normalizeMessage, type Inbound } from './events.ts';
+import type { Envelope } from '../receive/verify.ts';
+
+export type EventEnvelope = Extract<Envelope, { kind: 'event' }>;
+
+/** One request moving through the steps. A step either passes (returns nothing) or answers and stops the list. */
+export interface IntakeItem {
+  source: 'webhook' | 'ws' | 'recovery';
+  rawBody?: Buffer;
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
+  envelope?: EventEnvelope;
+  inbound?: Inbound;
+}
+export type Answer = { status: number; body: unknown };
+export type Step = { name: string; run(item: IntakeItem): Promise<Answer | void> | Answer | void };
+
+export const ACK: Answer = { status: 200, body: {} };
+/** Card callbacks are answered inline within 3 s; past this we answer "working on it" and finish in the background. */
+export const CARD_INLINE_BUDGET_MS = 2500;
+
+export async function runSteps(steps: Step[], item: IntakeItem): Promise<Answer> {
+  for (const step of steps) {
+    const answer = await step.run(item);
+    if (answer) return answer;
+  }
+  return ACK;
+}
+
+export class Intake {
+  readonly queue: ChatQueue;
+  private readonly working = new Set<string>();
+
+  constructor(private readonly deps: Deps, private readonly router: Router) {
+    this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'));
+  }
+
+  /** The steps shared by webhook and WS mode, after the transport's own checks. */
+  get steps(): Step[] {
+    return [
+      { name: 'normalize', run: (i) => this.normalize(i) },
+      { name: 'drop bots and self', run: (i) => this.dropBotsAndSelf(i) },
+      { name: 'group mention gate', run: (i) => this.mentionGate(i) },
+      { name: 'dedupe', run: (i) => this.dedupe(i) },
+      { name: 'per-chat queue and route', run: (i) => this.dispatch(i) },
+    ];
+  }
+
+  private normalize(item: IntakeItem): Answer | void {
+    const env = item.envelope!;
+    if (env.eventType === 'im.message.receive_v1') item.inbound = normalizeMessage(env.eventId, env.event, this.deps.botOpenId());
+    else if (env.eventType === 'card.action.trigger') item.inbound = normalizeCardAction(env.eventId, env.event);
+    else {
+      this.deps.logger.debug({ eventType: env.eventType }, 'event type not handled; acknowledged');
+      return ACK;
+    }
+  }
+
+  private dropBotsAndSelf(item: IntakeItem): Answer | void {
+    const m = item.inbound!;
+    if (m.kind !== 'message') return;
+    const self = this.deps.botOpenId();
+    if (m.senderType !== 'user' || (self && m.senderOpenId === self)) return ACK;
+  }
+
+  private mentionGate(item: IntakeItem): Answer | void {
+    const m = item.inbound!;
+    if (m.kind === 'message' && m.chatType === 'group' && !m.mentionedBot) return ACK;
+  }
+
+  /** Stores event_id (and the payload, so work survives a crash after the ack); a duplicate is acknowledged and skipped. */
+  private async dedupe(item: IntakeItem): Promise<Answer | void> {
+    const env = item.envelope!;
+    if (item.source === 'recovery') return;
+    const chatId = item.inbound!.kind === 'message' ? item.inbound!.chatId : item.inbound!.chatId ?? null;
+    try {
+      await this.deps.prisma.processedEvent.create({
+        data: { eventId: env.eventId, eventType: env.eventType, chatId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() },
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+      const prior = await this.deps.prisma.processedEvent.findUnique({ where: { eventId: env.eventId }, select: { status: true } });
+      // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
+      if (prior?.status === 'received' && !this.working.has(env.eventId)) return;
+      this.deps.logger.debug({ eventId: env.eventId }, 'duplicate event skipped');
+      return ACK;
+    }
+  }
+
+  private async dispatch(item: IntakeItem): Promise<Answer> {
+    const inbound = item.inbound!;
+    // A person's p2p texts and card clicks share one queue, so a dialog never sees two of its steps at once.
+    const key = inbound.kind === 'message' && inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.kind === 'message' ? inbound.senderOpenId : inbound.operatorOpenId}`;
+    this.working.add(inbound.eventId);
+    const work = this.queue.run(key, () => this.route(inbound));
+    if (inbound.kind === 'message') {
+      work.catch(() => undefined);
+      return ACK;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Answer>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 200, body: { toast: { type: 'info', content: this.deps.messages.t('card.working') } } }), CARD_INLINE_BUDGET_MS);
+    });
+    try {
+      return await Promise.race([work.then((body) => ({ status: 200, body: body ?? {} })), late]);
+    } catch {
+      return { status: 200, body: { toast: { type: 'error', content: this.deps.messages.t('errors.internal') } } };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
+  private async route(inbound: Inbound): Promise<unknown> {
+    const prisma = this.deps.prisma;
+    try {
+      const result = inbound.kind === 'message' ? await this.router.handleMessage(inbound) : await this.router.handleCardAction(inbound);
+      await prisma.processedEvent.update({ where: { eventId: inbound.eventId }, data: { status: 'done', finishedAt: this.deps.clock.now() } }).catch(() => undefined);
+      return result;
+    } catch (err) {
+      this.deps.logger.error({ err, eventId: inbound.eventId }, 'handler failed');
+      await prisma.processedEvent
+        .update({ where: { eventId: inbound.eventId }, data: { status: 'failed', error: String((err as Error)?.message ?? err).slice(0, 500), finishedAt: this.deps.clock.now() } })
+        .catch(() => undefined);
+      if (inbound.kind === 'message') {
+        await this.deps.sender
+          .enqueue({ op: 'reply', replyToId: inbound.messageId, chatId: inbound.chatId, msgType: 'text', content: { text: this.deps.messages.t('errors.internal') }, dedupeKey: `evt:${inbound.eventId}:error` })
+          .catch(() => undefined);
+      }
+      throw err;
+    } finally {
+      this.working.delete(inbound.eventId);
+    }
+  }
+
+  /** After a restart: events that were acknowledged but not finished are worked on now, oldest first. */
+  async recover(): Promise<number> {
+    const rows = await this.deps.prisma.processedEvent.findMany({ where: { status: 'received', eventType: 'im.message.receive_v1' }, orderBy: { receivedAt: 'asc' }, take: 5000 });
+    for (const row of rows) {
+      const raw = JSON.parse(row.payload) as Record<string, unknown>;
+      const header = raw.header as Record<string, string>;
+      const envelope: EventEnvelope = { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
+      await runSteps(this.steps, { source: 'recovery', envelope }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,102 @@
+/** Why: sends each event to its one handler: a command, the user's active dialog, a card action, or help. */
+import type { Command, CardAction } from '../commands/types.ts';
+import { tokenize } from '../commands/types.ts';
+import { CardContext, MessageContext, type CardResponse, type Deps } from './context.ts';
+import type { InboundCardAction, InboundMessage } from './events.ts';
+import { sendHelp } from '../commands/help.ts';
+
+/** A dialog that can claim free text while it is active for a user. */
+export interface TextFlow {
+  name: string;
+  /** Returns true when the text was consumed by an active session of this flow. */
+  onText(ctx: MessageContext): Promise<boolean>;
+}
+
+/** Decides whether a caller may run a command; a refusal names the roles needed. */
+export type Authorizer = (userId: string, cmd: Command<unknown>) => Promise<{ ok: true } | { ok: false; needed: readonly string[] }>;
+
+export interface RouterParts {
+  commands: Command<unknown>[];
+  cardActions: CardAction<unknown>[];
+  flows: TextFlow[];
+  authorize?: Authorizer;
+}
+
+export const MAX_TEXT_CHARS = 2000;
+
+export class Router {
+  private readonly actions = new Map<string, CardAction<unknown>>();
+
+  constructor(private readonly deps: Deps, private readonly parts: RouterParts) {
+    for (const a of parts.cardActions) this.actions.set(a.action, a);
+  }
+
+  /** Finds the command whose trigger matches the first words (longest trigger wins). */
+  match(text: string): { cmd: Command<unknown>; rest: string[] } | null {
+    const words = tokenize(text);
+    let best: { cmd: Command<unknown>; rest: string[]; len: number } | null = null;
+    for (const cmd of this.parts.commands) {
+      for (const trig of cmd.triggers) {
+        const tw = trig.split(/\s+/);
+        if (tw.length > words.length || (best && tw.length <= best.len)) continue;
+        if (tw.every((w, i) => w.toLowerCase() === words[i]!.toLowerCase())) best = { cmd, rest: words.slice(tw.length), len: tw.length };
+      }
+    }
+    return best && { cmd: best.cmd, rest: best.rest };
+  }
+
+  private async visible(userId: string): Promise<Command<unknown>[]> {
+    const out: Command<unknown>[] = [];
+    for (const c of this.parts.commands) if (!this.parts.authorize || (await this.parts.authorize(userId, c)).ok) out.push(c);
+    return out;
+  }
+
+  async handleMessage(msg: InboundMessage): Promise<void> {
+    const ctx = new MessageContext(this.deps, msg);
+    Object.assign(ctx, { visibleCommands: await this.visible(msg.senderOpenId) });
+    const t = ctx.t;
+    if (msg.messageType !== 'text') {
+      await ctx.reply(t('errors.text_only'));
+      return;
+    }
+    if (Array.from(msg.text).length > MAX_TEXT_CHARS) {
+      await ctx.reply(t('errors.too_long', { max: MAX_TEXT_CHARS }));
+      return;
+    }
+    const hit = this.match(msg.text);
+    if (hit) {
+      const { cmd, rest } = hit;
+      if (this.parts.authorize) {
+        const auth = await this.parts.authorize(msg.senderOpenId, cmd);
+        if (!auth.ok) {
+          await ctx.reply(t('errors.forbidden', { command: cmd.triggers[0] ?? cmd.name, roles: auth.needed.map((r) => t(`roles.${r}`)).join(' / ') }));
+          return;
+        }
+      }
+      const parsed = cmd.args.safeParse(rest);
+      if (!parsed.success) {
+        const usageKey = `${cmd.summaryKey}_usage`;
+        // Argument schemas name their problems by prompt key (with params); zod's own messages are a fallback.
+        const problem = parsed.error.issues
+          .map((i) => (this.deps.messages.has(i.message) ? t(i.message, ((i as { params?: Record<string, string> }).params ?? {})) : t('args.generic')))
+          .join('；');
+        await ctx.reply(t('errors.bad_args', { problem, usage: this.deps.messages.has(usageKey) ? t(usageKey) : cmd.triggers[0] ?? cmd.name }));
+        return;
+      }
+      await cmd.handle(ctx, parsed.data);
+      return;
+    }
+    for (const flow of this.parts.flows) if (await flow.onText(ctx)) return;
+    await sendHelp(ctx, { unknownText: msg.text || undefined });
+  }
+
+  async handleCardAction(action: InboundCardAction): Promise<CardResponse> {
+    const ctx = new CardContext(this.deps, action);
+    const name = typeof action.value.a === 'string' ? action.value.a : undefined;
+    const handler = name ? this.actions.get(name) : undefined;
+    if (!handler) return ctx.toast('warning', ctx.t('errors.unknown_action'));
+    const parsed = handler.value.safeParse(action.value);
+    if (!parsed.success) return ctx.toast('warning', ctx.t('errors.bad_card_value'));
+    return handler.handle(ctx, parsed.data);
+  }
+}

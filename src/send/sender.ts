@@ -1,0 +1,315 @@
+/** Why: the one outbound path: every message is written to the outbox, then sent once, paced to Feishu's limits, with retries. */
+import { createHash, randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../store/db.ts';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../clock.ts';
+import { dropCachedToken, type LarkClient } from './client.ts';
+import { RateLimiter, realPace, type Pace } from './limiter.ts';
+import { classifyError, classifyResponse, type SendOutcome } from './errors.ts';
+
+export const MAX_CARD_BYTES = 30 * 1024;
+
+export type Outbound = {
+  msgType: 'text' | 'interactive' | 'file';
+  /** The message content object; it is JSON-encoded once here. */
+  content: object;
+  /** A stable logical key: a second enqueue with the same key is a no-op, and it fixes the Feishu uuid. */
+  dedupeKey?: string;
+} & (
+  | { op: 'create'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string }
+  | { op: 'reply'; replyToId: string; chatId: string; userId?: string }
+  | { op: 'patch'; messageId: string; chatId?: string }
+  | { op: 'patch'; outboxId: number; chatId?: string }
+);
+
+export class MessageTooLargeError extends Error {
+  constructor(bytes: number) {
+    super(`A card of ${bytes} bytes exceeds Feishu's 30 KB limit. Split it into smaller cards or shorten lists (show the first items and a "more" button).`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+type Row = { id: number; uuid: string; op: string; receiveIdType: string | null; receiveId: string | null; replyToId: string | null; patchMessageId: string | null; msgType: string; content: string; chatKey: string | null; userKey: string | null; attempts: number };
+type Pending = Row & { readyAt: number; rateHits: number };
+
+export interface SenderOptions {
+  prisma: PrismaClient;
+  lark: LarkClient;
+  logger: Logger;
+  clock: Clock;
+  pace?: Pace;
+  limiter?: RateLimiter;
+  concurrency?: number;
+  maxAttempts?: number;
+}
+
+export function uuidFor(dedupeKey?: string): string {
+  return dedupeKey ? 'k' + createHash('sha256').update(dedupeKey).digest('base64url').slice(0, 43) : randomUUID();
+}
+
+export class Sender {
+  private readonly pace: Pace;
+  private readonly limiter: RateLimiter;
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private backlog: Pending[] = [];
+  private readonly inflight = new Set<number>();
+  private readonly busyChats = new Set<string>();
+  private readonly sends = new Set<Promise<void>>();
+  private running = false;
+  private dirty = true;
+  private lastLoadedId = 0;
+  private pumping: Promise<void> | null = null;
+  private pumpActive = false;
+  private wake: (() => void) | null = null;
+  private idleWaiters: Array<() => void> = [];
+  private readonly deliveredWaiters = new Map<number, Array<(messageId: string | null) => void>>();
+  readonly stats = { sent: 0, rateLimited: 0, retried: 0, failed: 0 };
+
+  constructor(private readonly o: SenderOptions) {
+    this.pace = o.pace ?? realPace;
+    this.limiter = o.limiter ?? new RateLimiter();
+    this.concurrency = o.concurrency ?? 16;
+    this.maxAttempts = o.maxAttempts ?? 12;
+  }
+
+  /** Writes the outbox row (idempotent on dedupeKey) and wakes the drain. */
+  async enqueue(m: Outbound): Promise<{ id: number; uuid: string; duplicate: boolean }> {
+    const content = JSON.stringify(m.content);
+    const bytes = Buffer.byteLength(content);
+    if (m.msgType === 'interactive' && bytes > MAX_CARD_BYTES) throw new MessageTooLargeError(bytes);
+    const uuid = uuidFor(m.dedupeKey);
+    if (m.dedupeKey) {
+      const existing = await this.o.prisma.outboxMessage.findUnique({ where: { dedupeKey: m.dedupeKey }, select: { id: true, uuid: true } });
+      if (existing) return { ...existing, duplicate: true };
+    }
+    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, createdAt: this.o.clock.now(), nextAttemptAt: this.o.clock.now() };
+    const data =
+      m.op === 'create'
+        ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
+        : m.op === 'reply'
+          ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
+          : { ...base, patchMessageId: 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`, chatKey: m.chatId ?? null };
+    try {
+      const row = await this.o.prisma.outboxMessage.create({ data, select: { id: true, uuid: true } });
+      this.kick();
+      return { ...row, duplicate: false };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002' && m.dedupeKey) {
+        const row = await this.o.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey }, select: { id: true, uuid: true } });
+        return { ...row, duplicate: true };
+      }
+      throw err;
+    }
+  }
+
+  /** Resolves with the Feishu message_id once the row is sent (null if it failed for good). */
+  async delivered(outboxId: number): Promise<string | null> {
+    const row = await this.o.prisma.outboxMessage.findUnique({ where: { id: outboxId }, select: { status: true, messageId: true } });
+    if (!row) return null;
+    if (row.status === 'sent') return row.messageId;
+    if (row.status === 'failed') return null;
+    return new Promise((resolve) => {
+      const list = this.deliveredWaiters.get(outboxId) ?? [];
+      list.push(resolve);
+      this.deliveredWaiters.set(outboxId, list);
+      this.kick();
+    });
+  }
+
+  start(): void {
+    this.running = true;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.pumping;
+    await Promise.all([...this.sends]);
+  }
+
+  kick(): void {
+    if (!this.running) return;
+    this.dirty = true;
+    if (this.wake) this.wake();
+    if (!this.pumpActive) {
+      this.pumpActive = true;
+      this.pumping = this.pump();
+    }
+  }
+
+  /** Resolves when nothing is pending or in flight (tests and graceful shutdown use it). */
+  idle(): Promise<void> {
+    if (!this.pumpActive && this.inflight.size === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  /** Loads rows this process has not seen yet (ids only grow; retried rows stay in the in-memory backlog). */
+  private async fill(): Promise<void> {
+    this.dirty = false;
+    const take = 1000;
+    const rows = await this.o.prisma.outboxMessage.findMany({
+      where: { status: { in: ['pending', 'sending'] }, id: { gt: this.lastLoadedId } },
+      orderBy: { id: 'asc' },
+      take,
+    });
+    const now = this.pace.now();
+    for (const r of rows) this.backlog.push({ ...r, readyAt: now, rateHits: 0 });
+    if (rows.length) this.lastLoadedId = rows[rows.length - 1]!.id;
+    if (rows.length === take) this.dirty = true;
+  }
+
+  private pick(now: number): { row?: Pending; waitMs: number } {
+    const seen = new Set<string>();
+    let waitMs = Infinity;
+    for (const r of this.backlog) {
+      const key = r.chatKey ?? `row:${r.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (this.busyChats.has(key)) continue;
+      if (r.readyAt > now) {
+        waitMs = Math.min(waitMs, r.readyAt - now);
+        continue;
+      }
+      const w = this.limiter.waitTime(now, r.chatKey, r.userKey);
+      if (w > 0) {
+        waitMs = Math.min(waitMs, w);
+        continue;
+      }
+      return { row: r, waitMs: 0 };
+    }
+    return { waitMs };
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.running) {
+        if (this.dirty && this.backlog.length < 500) await this.fill();
+        if (this.backlog.length === 0 && this.inflight.size === 0 && !this.dirty) break;
+        const now = this.pace.now();
+        const { row, waitMs } = this.inflight.size < this.concurrency ? this.pick(now) : { row: undefined, waitMs: Infinity };
+        if (!row) {
+          await this.nap(waitMs);
+          continue;
+        }
+        this.backlog.splice(this.backlog.indexOf(row), 1);
+        const key = row.chatKey ?? `row:${row.id}`;
+        this.limiter.record(now, row.chatKey, row.userKey);
+        this.inflight.add(row.id);
+        this.busyChats.add(key);
+        const p: Promise<void> = this.sendOne(row)
+          .catch((err) => this.o.logger.error({ err, outboxId: row.id }, 'outbox row could not be updated; it is retried after a restart'))
+          .finally(() => {
+            this.sends.delete(p);
+            this.inflight.delete(row.id);
+            this.busyChats.delete(key);
+            this.wake?.();
+          });
+        this.sends.add(p);
+      }
+    } catch (err) {
+      this.o.logger.error({ err }, 'outbox drain stopped on an error; it restarts on the next message');
+    } finally {
+      this.pumpActive = false;
+      if (this.running && this.dirty) this.kick();
+      else if (this.inflight.size === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    }
+  }
+
+  /** Sleeps until the next row is due, or until woken by a new message or a finished send. */
+  private nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        this.wake = null;
+        resolve();
+      };
+      this.wake = finish;
+      if (Number.isFinite(ms)) void this.pace.sleep(Math.max(1, ms)).then(finish);
+    });
+  }
+
+  private async sendOne(row: Pending): Promise<void> {
+    const prisma = this.o.prisma;
+    await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+    row.attempts += 1;
+    let outcome: SendOutcome;
+    try {
+      outcome = classifyResponse(await this.call(row));
+    } catch (err) {
+      outcome = err instanceof UnsentPatchTarget ? { kind: 'transient', reason: err.message } : classifyError(err);
+    }
+    const now = this.pace.now();
+    if (outcome.kind === 'ok') {
+      this.stats.sent++;
+      await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', messageId: outcome.messageId ?? null, sentAt: this.o.clock.now(), lastError: null } });
+      this.resolveDelivered(row.id, outcome.messageId ?? null);
+      return;
+    }
+    if (/\b9999166[13]\b/.test(outcome.reason)) dropCachedToken(this.o.lark);
+    const retryable = outcome.kind === 'rate_limited' ? row.rateHits < 50 : outcome.kind === 'transient' && row.attempts < this.maxAttempts;
+    if (!retryable) {
+      this.stats.failed++;
+      this.o.logger.error({ outboxId: row.id, reason: outcome.reason }, 'message failed for good');
+      await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: outcome.reason } });
+      this.resolveDelivered(row.id, null);
+      return;
+    }
+    let delay: number;
+    if (outcome.kind === 'rate_limited') {
+      this.stats.rateLimited++;
+      row.rateHits++;
+      row.attempts -= 1; // being told to slow down is not a failed attempt
+      delay = outcome.resetMs;
+      this.limiter.penalise(now + delay, outcome.scope === 'chat' ? row.chatKey : null);
+    } else {
+      this.stats.retried++;
+      delay = Math.min(60_000, 500 * 2 ** (row.attempts - 1));
+    }
+    row.readyAt = now + delay;
+    this.o.logger.warn({ outboxId: row.id, reason: outcome.reason, retryInMs: delay }, 'send deferred');
+    await prisma.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: 'pending', attempts: row.attempts, lastError: outcome.reason, nextAttemptAt: new Date(this.o.clock.now().getTime() + delay) },
+    });
+    this.backlog.unshift(row);
+    this.backlog.sort((a, b) => a.id - b.id);
+  }
+
+  private async call(row: Row): Promise<unknown> {
+    const im = this.o.lark.im.v1.message;
+    if (row.op === 'create') {
+      return im.create({ params: { receive_id_type: row.receiveIdType as 'open_id' }, data: { receive_id: row.receiveId!, msg_type: row.msgType, content: row.content, uuid: row.uuid } });
+    }
+    if (row.op === 'reply') {
+      return im.reply({ path: { message_id: row.replyToId! }, data: { msg_type: row.msgType, content: row.content, uuid: row.uuid } });
+    }
+    let target = row.patchMessageId!;
+    if (target.startsWith('outbox:')) {
+      const ref = await this.o.prisma.outboxMessage.findUnique({ where: { id: Number(target.slice(7)) }, select: { status: true, messageId: true } });
+      if (!ref || ref.status === 'failed') return { code: -1, msg: 'the card to update was never sent' };
+      if (ref.status !== 'sent' || !ref.messageId) throw new UnsentPatchTarget();
+      target = ref.messageId;
+    }
+    return im.patch({ path: { message_id: target }, data: { content: row.content } });
+  }
+
+  private resolveDelivered(id: number, messageId: string | null): void {
+    const list = this.deliveredWaiters.get(id);
+    this.deliveredWaiters.delete(id);
+    for (const r of list ?? []) r(messageId);
+  }
+}
+
+class UnsentPatchTarget extends Error {
+  constructor() {
+    super('the card to update is not sent yet');
+  }
+}

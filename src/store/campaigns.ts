@@ -1,0 +1,144 @@
+/** Why: campaigns, their milestones and quotas in the database, with every status change checked and audited. */
+import type { PrismaClient } from './db.ts';
+import { audit } from './audit.ts';
+import type { Milestone as DomainMilestone, CycleTemplate } from '../domain/calendar.ts';
+import { asLocalDate, type LocalDate } from '../domain/dates.ts';
+
+export const CAMPAIGN_STATUSES = ['DRAFT', 'OPEN', 'CLOSED', 'ANNOUNCED', 'ARCHIVED'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** The only moves a campaign may make. */
+const NEXT: Record<CampaignStatus, CampaignStatus[]> = { DRAFT: ['OPEN'], OPEN: ['CLOSED'], CLOSED: ['ANNOUNCED'], ANNOUNCED: ['ARCHIVED'], ARCHIVED: [] };
+
+export function canMove(from: CampaignStatus, to: CampaignStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+export interface CampaignView {
+  id: number;
+  name: string;
+  cycle: string;
+  tiers: string[];
+  status: CampaignStatus;
+  milestones: Array<{ key: string; name: string; startsOn: LocalDate; endsOn: LocalDate | null }>;
+}
+
+export class TransitionError extends Error {
+  constructor(readonly from: string, readonly to: string, readonly reason: 'state' | 'conflict') {
+    super(`Campaign cannot move from ${from} to ${to}${reason === 'conflict' ? ': another campaign of the same tier and cycle is open' : ''}.`);
+    this.name = 'TransitionError';
+  }
+}
+
+export class CampaignStore {
+  constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
+
+  private view(c: { id: number; name: string; cycle: string; tiers: string; status: string; milestones?: Array<{ key: string; name: string; startsOn: string; endsOn: string | null }> }): CampaignView {
+    return {
+      id: c.id,
+      name: c.name,
+      cycle: c.cycle,
+      tiers: JSON.parse(c.tiers) as string[],
+      status: c.status as CampaignStatus,
+      milestones: (c.milestones ?? []).map((m) => ({ key: m.key, name: m.name, startsOn: asLocalDate(m.startsOn), endsOn: m.endsOn ? asLocalDate(m.endsOn) : null })),
+    };
+  }
+
+  async get(id: number): Promise<CampaignView | null> {
+    const c = await this.prisma.campaign.findUnique({ where: { id }, include: { milestones: { orderBy: { id: 'asc' } } } });
+    return c ? this.view(c) : null;
+  }
+
+  async list(): Promise<CampaignView[]> {
+    const rows = await this.prisma.campaign.findMany({ orderBy: { id: 'desc' }, take: 20, include: { milestones: { orderBy: { id: 'asc' } } } });
+    return rows.map((r) => this.view(r));
+  }
+
+  async byStatus(statuses: CampaignStatus[]): Promise<CampaignView[]> {
+    const rows = await this.prisma.campaign.findMany({ where: { status: { in: statuses } }, orderBy: { id: 'desc' }, include: { milestones: { orderBy: { id: 'asc' } } } });
+    return rows.map((r) => this.view(r));
+  }
+
+  /** The campaign commands act on by default: the newest one not yet announced or archived. */
+  async current(): Promise<CampaignView | null> {
+    return (await this.byStatus(['OPEN', 'CLOSED', 'DRAFT']))[0] ?? null;
+  }
+
+  /** Open campaigns that share a tier with `tiers` in `cycle` (at most one per tier and cycle may be open). */
+  async openConflicts(cycle: string, tiers: string[], exceptId?: number): Promise<CampaignView[]> {
+    const open = await this.byStatus(['OPEN']);
+    return open.filter((c) => c.id !== exceptId && c.cycle === cycle && c.tiers.some((t) => tiers.includes(t)));
+  }
+
+  async createDraft(actorId: string, d: { name: string; cycle: string; tiers: string[]; milestones: DomainMilestone[] }): Promise<CampaignView> {
+    const id = await this.prisma.$transaction(async (tx) => {
+      const c = await tx.campaign.create({
+        data: {
+          name: d.name,
+          cycle: d.cycle,
+          tiers: JSON.stringify(d.tiers),
+          status: 'DRAFT',
+          createdBy: actorId,
+          createdAt: this.now(),
+          milestones: { create: d.milestones.map((m) => ({ key: m.id, name: m.name, startsOn: m.startsOn, endsOn: m.isWindow ? m.endsOn : null })) },
+        },
+      });
+      await audit(tx, { actorId, action: 'campaign.draft', target: `campaign:${c.id}`, before: null, after: { name: d.name, cycle: d.cycle, tiers: d.tiers, status: 'DRAFT' }, at: this.now() });
+      return c.id;
+    });
+    return (await this.get(id))!;
+  }
+
+  /**
+   * Moves a campaign from one status to the next, atomically: a second click or a redelivered callback finds the
+   * status already moved and changes nothing (returns false).
+   */
+  async move(actorId: string, id: number, from: CampaignStatus, to: CampaignStatus): Promise<boolean> {
+    if (!canMove(from, to)) throw new TransitionError(from, to, 'state');
+    return this.prisma.$transaction(async (tx) => {
+      const c = await tx.campaign.findUnique({ where: { id } });
+      if (!c || c.status !== from) return false;
+      if (to === 'OPEN') {
+        const tiers = JSON.parse(c.tiers) as string[];
+        const open = await tx.campaign.findMany({ where: { status: 'OPEN', cycle: c.cycle, id: { not: id } } });
+        if (open.some((o) => (JSON.parse(o.tiers) as string[]).some((t) => tiers.includes(t)))) throw new TransitionError(from, to, 'conflict');
+      }
+      const stamp = to === 'OPEN' ? { openedAt: this.now() } : to === 'CLOSED' ? { closedAt: this.now() } : {};
+      const res = await tx.campaign.updateMany({ where: { id, status: from }, data: { status: to, ...stamp } });
+      if (res.count !== 1) return false;
+      await audit(tx, { actorId, action: `campaign.${to.toLowerCase()}`, target: `campaign:${id}`, before: { status: from }, after: { status: to }, at: this.now() });
+      return true;
+    });
+  }
+
+  /** Throws away a draft whose confirmation was cancelled (audited; the audit row keeps what it was). */
+  async discardDraft(actorId: string, id: number): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const c = await tx.campaign.findUnique({ where: { id } });
+      if (!c || c.status !== 'DRAFT') return false;
+      await tx.campaign.delete({ where: { id } });
+      await audit(tx, { actorId, action: 'campaign.discard', target: `campaign:${id}`, before: { name: c.name, status: 'DRAFT' }, after: null, at: this.now() });
+      return true;
+    });
+  }
+
+  async quotas(campaignId: number): Promise<Array<{ regionId: number; region: string; tier: string; quota: number }>> {
+    const rows = await this.prisma.quota.findMany({ where: { campaignId }, include: { region: true }, orderBy: [{ regionId: 'asc' }, { tier: 'asc' }] });
+    return rows.map((r) => ({ regionId: r.regionId, region: r.region.name, tier: r.tier, quota: r.quota }));
+  }
+
+  async setQuota(actorId: string, campaignId: number, regionId: number, tier: string, quota: number): Promise<{ before: number | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { campaignId_regionId_tier: { campaignId, regionId, tier } };
+      const prior = await tx.quota.findUnique({ where });
+      await tx.quota.upsert({ where, create: { campaignId, regionId, tier, quota }, update: { quota } });
+      await audit(tx, { actorId, action: 'quota.set', target: `campaign:${campaignId}/region:${regionId}/${tier}`, before: prior ? { quota: prior.quota } : null, after: { quota }, at: this.now() });
+      return { before: prior?.quota ?? null };
+    });
+  }
+}
+
+export function cycleLabel(template: CycleTemplate, opensOn: LocalDate): string {
+  const y = Number(opensOn.slice(0, 4));
+  return `${y}-${y + template.cycleYears - 1}`;
+}

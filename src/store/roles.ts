@@ -1,0 +1,84 @@
+/** Why: who may do what, and where: roles with their region or bank scope, seeded secretariat, grants and revocations. */
+import type { PrismaClient } from './db.ts';
+import { audit } from './audit.ts';
+
+export const ROLES = ['secretariat', 'regional_admin', 'member_admin', 'inspector', 'branch_manager'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Which kind of scope a role carries: a region, a bank, or none (national). */
+export const ROLE_SCOPE: Record<Role, '' | 'region' | 'member'> = {
+  secretariat: '',
+  regional_admin: 'region',
+  member_admin: 'member',
+  inspector: 'region',
+  branch_manager: 'member',
+};
+
+export interface Grant {
+  role: Role;
+  scopeType: '' | 'region' | 'member';
+  scopeId: number;
+}
+
+export class RoleService {
+  constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
+
+  /** Makes sure every open_id in SECRETARIAT_OPEN_IDS holds the secretariat role (idempotent, audited once). */
+  async seedSecretariat(openIds: readonly string[]): Promise<void> {
+    for (const openId of openIds) {
+      const existing = await this.prisma.roleGrant.findFirst({ where: { openId, role: 'secretariat' } });
+      if (existing) continue;
+      await this.prisma.$transaction(async (tx) => {
+        const row = await tx.roleGrant.create({ data: { openId, role: 'secretariat', grantedBy: 'config:SECRETARIAT_OPEN_IDS', createdAt: this.now() } });
+        await audit(tx, { actorId: 'system', action: 'role.seed', target: openId, after: { role: row.role }, at: this.now() });
+      });
+    }
+  }
+
+  async grantsOf(openId: string): Promise<Grant[]> {
+    const rows = await this.prisma.roleGrant.findMany({ where: { openId } });
+    return rows.map((r) => ({ role: r.role as Role, scopeType: r.scopeType as Grant['scopeType'], scopeId: r.scopeId }));
+  }
+
+  async has(openId: string, role: Role, scope?: { type: 'region' | 'member'; id: number }): Promise<boolean> {
+    const grants = await this.grantsOf(openId);
+    return grants.some((g) => g.role === role && (!scope || (g.scopeType === scope.type && g.scopeId === scope.id)));
+  }
+
+  /** Regions a person administers (all regions for the secretariat: returns 'all'). */
+  async regionScope(openId: string, role: Role = 'regional_admin'): Promise<'all' | number[]> {
+    const grants = await this.grantsOf(openId);
+    if (grants.some((g) => g.role === 'secretariat')) return 'all';
+    return grants.filter((g) => g.role === role && g.scopeType === 'region').map((g) => g.scopeId);
+  }
+
+  /** Grants a role (idempotent). Returns false when the person already held it. */
+  async grant(actorId: string, openId: string, grant: Grant, name?: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { openId, role: grant.role, scopeType: grant.scopeType, scopeId: grant.scopeId };
+      if (await tx.roleGrant.findFirst({ where })) return false;
+      await tx.roleGrant.create({ data: { ...where, name: name ?? null, grantedBy: actorId, createdAt: this.now() } });
+      await audit(tx, { actorId, action: 'role.grant', target: openId, before: null, after: grant, at: this.now() });
+      return true;
+    });
+  }
+
+  /** Revokes a role (all scopes of it when no scope is given). Returns how many grants were removed. */
+  async revoke(actorId: string, openId: string, role: Role, scope?: { type: 'region' | 'member'; id: number }): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const where = { openId, role, ...(scope ? { scopeType: scope.type, scopeId: scope.id } : {}) };
+      const rows = await tx.roleGrant.findMany({ where });
+      if (!rows.length) return 0;
+      await tx.roleGrant.deleteMany({ where });
+      await audit(tx, { actorId, action: 'role.revoke', target: openId, before: rows.map((r) => ({ role: r.role, scopeType: r.scopeType, scopeId: r.scopeId })), after: null, at: this.now() });
+      return rows.length;
+    });
+  }
+
+  /** The router's check: does the person hold any role the command allows? */
+  async allows(openId: string, roles: readonly string[] | undefined): Promise<{ ok: true } | { ok: false; needed: readonly string[] }> {
+    if (!roles || roles.length === 0) return { ok: true };
+    const grants = await this.grantsOf(openId);
+    return grants.some((g) => roles.includes(g.role)) ? { ok: true } : { ok: false, needed: roles };
+  }
+}
