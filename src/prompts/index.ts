@@ -1,5 +1,5 @@
 /** Why: every word a user sees lives in prompts/zh-CN as data; this loads it once and fills {placeholders}. */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -27,7 +27,7 @@ export function readPromptFile(name: string, dir = PROMPTS_DIR): unknown {
 export type Vars = Record<string, string | number>;
 
 export class Messages {
-  constructor(private readonly table: Record<string, string>, private readonly file = 'messages.yaml') {}
+  constructor(private readonly table: Record<string, string>, private readonly file = 'messages/*.yaml') {}
 
   has(key: string): boolean {
     return typeof this.table[key] === 'string';
@@ -58,8 +58,22 @@ function flatten(obj: unknown, prefix: string, out: Record<string, string>, file
   for (const [k, v] of Object.entries(obj)) flatten(v, prefix ? `${prefix}.${k}` : k, out, file);
 }
 
+/**
+ * Loads every prompts/zh-CN/messages/*.yaml (one file per feature, so features never edit each other's wording).
+ * A key defined in two files is an error naming both.
+ */
 export function loadMessages(dir = PROMPTS_DIR): Messages {
   const table: Record<string, string> = {};
-  flatten(readPromptFile('messages.yaml', dir), '', table, 'messages.yaml');
+  const from: Record<string, string> = {};
+  const files = readdirSync(join(dir, 'messages')).filter((f) => f.endsWith('.yaml')).sort();
+  for (const file of files) {
+    const part: Record<string, string> = {};
+    flatten(readPromptFile(join('messages', file), dir), '', part, `messages/${file}`);
+    for (const [k, v] of Object.entries(part)) {
+      if (k in table) throw new PromptError(`prompts/zh-CN/messages/${file}: key "${k}" is already defined in messages/${from[k]}. Rename one of them.`);
+      table[k] = v;
+      from[k] = file;
+    }
+  }
   return new Messages(table);
 }
