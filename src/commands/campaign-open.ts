@@ -77,7 +77,7 @@ export const campaignOpen = defineCommand({
       }
       if (!tiers.includes(id)) tiers.push(id);
     }
-    const milestones = buildMilestones(template, { opensOn, overrides: a.overrides });
+    const milestones = buildMilestones(template, { opensOn, overrides: a.overrides, cascade: true });
     const problems = validateMilestones(milestones, { today });
     if (problems.length) {
       const name = (id: string) => milestones.find((m) => m.id === id)?.name ?? id;

@@ -1,6 +1,6 @@
 /** Why: turns the cycle template into a round's concrete dates so reminders, phase questions and date edits share one rule set. */
 
-import { addDays, addMonths, addYears, compareDates, type LocalDate } from './dates.ts';
+import { addDays, addMonths, addYears, compareDates, daysBetween, type LocalDate } from './dates.ts';
 import type { Audience, CycleTemplate, MilestoneId, TierId } from './cycle-template.ts';
 
 export {
@@ -40,6 +40,11 @@ export interface BuildOptions {
   opensOn: LocalDate;
   /** Start dates set by the organiser; a window keeps its template length. */
   overrides?: Partial<Record<MilestoneId, LocalDate>>;
+  /**
+   * When true, moving a milestone moves every later, non-overridden milestone by the same number of days, so
+   * setting only the deadline keeps the rest of the round's spacing (what a secretary expects from `--apply-by`).
+   */
+  cascade?: boolean;
 }
 
 /**
@@ -48,11 +53,12 @@ export interface BuildOptions {
  */
 export function buildMilestones(template: CycleTemplate, options: BuildOptions): Milestone[] {
   const allTiers = template.tiers.map((t) => t.id);
+  let shift = 0;
   return template.milestones.map((m) => {
     const override = options.overrides?.[m.id];
-    const startsOn =
-      override ??
-      (m.offsetMonths !== undefined ? addMonths(options.opensOn, m.offsetMonths) : addDays(options.opensOn, m.offsetDays ?? 0));
+    const byTemplate = m.offsetMonths !== undefined ? addMonths(options.opensOn, m.offsetMonths) : addDays(options.opensOn, m.offsetDays ?? 0);
+    if (override !== undefined && options.cascade) shift = daysBetween(byTemplate, override);
+    const startsOn = override ?? (options.cascade ? addDays(byTemplate, shift) : byTemplate);
     const isWindow = m.durationDays !== undefined;
     const milestone: Milestone = {
       id: m.id,

@@ -33,7 +33,7 @@ export interface DeliverMessageOptions extends DeliveryForge {
   chatType: 'p2p' | 'group';
   text: string;
   mentionBot?: boolean;
-  /** Other people mentioned; keys @_user_N follow the bot's and are put before the text, like the bot's. */
+  /** Other people mentioned; keys @_user_N follow the bot's; a key not already written in `text` is put before it. */
   mentions?: Array<{ openId: string; name?: string }>;
   senderType?: 'user' | 'app';
   eventId?: string;
@@ -96,7 +96,8 @@ export class Deliverer {
       const id = { union_id: u?.unionId ?? `on_${hex(16)}`, user_id: u?.userId ?? '', open_id: m.openId };
       return { key: `@_user_${i + 1}`, id, name: m.name, tenant_key: this.d.tenantKey };
     });
-    const text = [...mentions.map((m) => m.key), o.text].join(' ');
+    // Keys the caller already placed in the text stay where they are (as in "/role grant @_user_2 …"); others lead.
+    const text = [...mentions.filter((m) => !new RegExp(`${m.key}(?!\\d)`).test(o.text)).map((m) => m.key), o.text].join(' ');
     const parent: StoredMessage | undefined = o.replyTo ? state.all.get(o.replyTo) : undefined;
     const messageId = o.messageId ?? `om_${hex(16)}`;
     const now = String(state.now());
