@@ -18,6 +18,9 @@ import { RoleService } from './store/roles.ts';
 import { CampaignStore } from './store/campaigns.ts';
 import { Directory } from './store/directory.ts';
 import { loadCycleFile } from './store/cycle.ts';
+import { ApplyFlow } from './flows/apply/flow.ts';
+import { ApplicationFlowServices, loadChecklistFile } from './flows/apply/services.ts';
+import type { Checklist } from './domain/checklist.ts';
 import type { CycleTemplate } from './domain/calendar.ts';
 import { webhookRouter } from './receive/webhook.ts';
 import { buildFeatures } from './features.ts';
@@ -32,6 +35,7 @@ export interface AppOptions {
   pace?: Pace;
   messages?: Messages;
   cycle?: CycleTemplate;
+  checklist?: Checklist;
   senderConcurrency?: number;
 }
 
@@ -67,8 +71,11 @@ export function createApp(o: AppOptions): App {
     campaigns: new CampaignStore(o.prisma, now),
     directory: new Directory(o.prisma, now),
     cycle: o.cycle ?? loadCycleFile(),
+    apply: undefined as unknown as Services['apply'],
   };
   const deps: Deps = { config: o.config, prisma: o.prisma, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
+  const applyServices = new ApplicationFlowServices(deps, o.checklist ?? loadChecklistFile());
+  services.apply = { flow: new ApplyFlow(deps, applyServices), app: applyServices };
   const router = new Router(deps, buildFeatures(deps));
   const intake = new Intake(deps, router);
 

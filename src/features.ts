@@ -13,14 +13,27 @@ import { regionAdd } from './commands/region-add.ts';
 import { bankAdd } from './commands/bank-add.ts';
 import { chatBind } from './commands/chat-bind.ts';
 import { roleGrant, roleRevoke } from './commands/role-grant.ts';
+import { apply, applyStart } from './commands/apply.ts';
+import { applyAnswer, applyPick, applyRestart, applyStep } from './commands/apply-dialog.ts';
+import { cancelCommand, resumeAction, resumeCommand } from './commands/apply-session.ts';
+import { mineAction, myCommand, openAction } from './commands/my-applications.ts';
+import { itemAction, submitAction, submitCommand } from './commands/submit.ts';
+import { reviewDecide } from './commands/review-decide.ts';
+import { specialBegin, specialDecide } from './commands/special-decide.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
-  const commands = [help, campaignOpen, campaignClose, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke] as Command<unknown>[];
-  const cardActions = [campaignConfirm] as CardAction<unknown>[];
+  const commands = [
+    help, campaignOpen, campaignClose, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke,
+    apply, resumeCommand, cancelCommand, myCommand, submitCommand,
+  ] as Command<unknown>[];
+  const cardActions = [
+    campaignConfirm,
+    applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, reviewDecide, specialDecide, specialBegin,
+  ] as CardAction<unknown>[];
   return {
     commands,
     cardActions,
-    flows: [],
+    flows: [deps.services.apply.flow],
     authorize: (userId, cmd) => deps.services.roles.allows(userId, cmd.roles),
   };
 }

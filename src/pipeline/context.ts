@@ -11,6 +11,8 @@ import type { RoleService } from '../store/roles.ts';
 import type { CampaignStore } from '../store/campaigns.ts';
 import type { Directory } from '../store/directory.ts';
 import type { CycleTemplate } from '../domain/calendar.ts';
+import type { ApplyFlow } from '../flows/apply/flow.ts';
+import type { ApplicationFlowServices } from '../flows/apply/services.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
 
@@ -20,6 +22,8 @@ export interface Services {
   campaigns: CampaignStore;
   directory: Directory;
   cycle: CycleTemplate;
+  /** The application dialog and its lasting side (set by createApp once deps exist). */
+  apply: { flow: ApplyFlow; app: ApplicationFlowServices };
 }
 
 /** Everything long-lived that handlers share; built once by createApp. */
@@ -44,7 +48,7 @@ export interface CardResponse {
 }
 
 /** Base for both kinds of handler context: sending helpers with stable dedupe keys derived from the event. */
-abstract class BaseContext {
+export abstract class BaseContext {
   private seq = 0;
   constructor(readonly deps: Deps, readonly eventId: string) {}
 

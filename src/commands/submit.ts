@@ -1,0 +1,40 @@
+/** Why: `提交申报` and the checklist card's buttons: mark items done and submit once everything required is there. */
+import { z } from 'zod';
+import { defineCardAction, defineCommand } from './types.ts';
+
+export const args = z.array(z.string()).max(1, 'args.no_args').transform((w) => ({ app: w[0] ? Number(w[0].replace(/^#/, '')) : undefined }));
+
+export const submitCommand = defineCommand({
+  name: 'submit',
+  triggers: ['提交申报', '/submit', '/提交申报'],
+  summaryKey: 'commands.submit',
+  args,
+  async handle(ctx, a) {
+    const appId = a.app ?? (await ctx.services.apply.app.currentApplicationId(ctx));
+    if (!appId) {
+      await ctx.reply(ctx.t('checklist.not_in_checklist'));
+      return;
+    }
+    await ctx.services.apply.app.submit(ctx, appId);
+  },
+});
+
+export const submitValue = z.object({ a: z.literal('apply.submit'), app: z.coerce.number().int().positive() });
+
+export const submitAction = defineCardAction({
+  action: 'apply.submit',
+  value: submitValue,
+  handle: (ctx, v) => ctx.services.apply.app.submit(ctx, v.app),
+});
+
+export const itemValue = z.object({ a: z.literal('apply.item'), app: z.coerce.number().int().positive(), item: z.string().regex(/^[a-z][a-z0-9_]*$/), done: z.boolean() });
+
+/** 完成 / 撤销 on the checklist card: setting the same state twice is harmless. */
+export const itemAction = defineCardAction({
+  action: 'apply.item',
+  value: itemValue,
+  async handle(ctx, v) {
+    if (!ctx.services.apply.app.checklist.items.some((i) => i.id === v.item)) return ctx.toast('warning', ctx.t('errors.bad_card_value'));
+    return ctx.services.apply.app.setItem(ctx, v.app, v.item, { done: v.done });
+  },
+});

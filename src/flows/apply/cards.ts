@@ -1,0 +1,121 @@
+/** Why: the cards of the application dialog: one per question, the verdict, unit details, and the checklist progress card. */
+import type { Messages } from '../../prompts/index.ts';
+import type { QuestionId, Verdict } from '../../domain/eligibility.ts';
+import { INSTITUTION_TYPES, UNIT_KINDS } from '../../domain/eligibility.ts';
+import type { Checklist, ChecklistState } from '../../domain/checklist.ts';
+import { progress } from '../../domain/checklist.ts';
+import { button, buttonRow, card, hr, md } from '../../cards/common.ts';
+import { userText } from '../../cards/markdown.ts';
+import type { LocalDate } from '../../domain/dates.ts';
+import { questionNumber } from './machine.ts';
+
+/** Callback values carry the session version (`sv`) the card was drawn at, so a stale click is recognised. */
+export function questionCard(m: Messages, q: QuestionId, sv: number) {
+  const { no, of } = questionNumber(q);
+  const elements: unknown[] = [md(m.t('apply.step', { no, of })), md(m.t(`apply.q_${q}`))];
+  const answerBtn = (label: string, v: string, type: 'default' | 'primary' = 'default') => button(label, { a: 'apply.answer', q, v, sv }, type);
+  if (q === 'institution' || q === 'kind') {
+    const choices = q === 'institution' ? INSTITUTION_TYPES : UNIT_KINDS;
+    elements.push(md(choices.map((c, i) => m.t('apply.choice_line', { no: i + 1, label: m.t(`apply.choices.${q}.${c}`) })).join('\n')));
+    elements.push(buttonRow(choices.map((c, i) => answerBtn(`${i + 1}`, c, 'primary'))));
+  } else if (q === 'licensed' || q === 'premises') {
+    elements.push(buttonRow([answerBtn(m.t('apply.yes'), '是', 'primary'), answerBtn(m.t('apply.no'), '否')]));
+  } else {
+    elements.push({ tag: 'date_picker', placeholder: { tag: 'plain_text', content: m.t('apply.date_placeholder') }, behaviors: [{ type: 'callback', value: { a: 'apply.answer', q, sv } }] });
+  }
+  elements.push(hr(), buttonRow([button(m.t('apply.cancel_button'), { a: 'apply.cancel', sv }, 'text')]));
+  return card(m.t('apply.title'), elements, 'blue');
+}
+
+export function verdictCard(m: Messages, v: Verdict, deadline: LocalDate, sv: number) {
+  const ok = v.status === 'eligible';
+  const elements: unknown[] = [md(m.t('verdict.deadline', { deadline }))];
+  if (ok) elements.push(md(m.t('verdict.ok_body')));
+  else {
+    const lines = v.failures.map((f) =>
+      m.t('verdict.failure_line', {
+        clause: f.clause,
+        reason: m.t(`verdict.reasons.${f.code}`),
+        fix: f.eligibleFrom && m.has(`verdict.fixes.${f.code}`) ? m.t(`verdict.fixes.${f.code}`, { date: f.eligibleFrom }) : '',
+      }),
+    );
+    elements.push(md(`${m.t('verdict.no_body')}\n${lines.join('\n')}`));
+  }
+  if (v.anniversary) elements.push(md(m.t('verdict.anniversary', { date: v.anniversary })));
+  const buttons = [];
+  if (ok) buttons.push(button(m.t('verdict.start_button'), { a: 'apply.begin', sv }, 'primary_filled'));
+  else if (v.specialCaseAllowed) {
+    elements.push(md(m.t('verdict.special_note')));
+    buttons.push(button(m.t('verdict.special_button'), { a: 'apply.special', sv }, 'primary'));
+  }
+  buttons.push(button(m.t('verdict.restart_button'), { a: 'apply.restart' }, 'default'));
+  elements.push(buttonRow(buttons));
+  return card(m.t(ok ? 'verdict.title_ok' : 'verdict.title_no'), elements, ok ? 'green' : 'orange');
+}
+
+/** A pick-one step (bank, region): a select for the list, and text replies also work. */
+export function pickCard(m: Messages, field: 'bank' | 'region', options: Array<{ id: number; name: string }>, sv: number) {
+  return card(m.t('apply.title'), [
+    md(m.t(field === 'bank' ? 'unit.ask_bank' : 'unit.ask_region')),
+    {
+      tag: 'select_static',
+      placeholder: { tag: 'plain_text', content: m.t(field === 'bank' ? 'unit.bank_placeholder' : 'unit.region_placeholder') },
+      options: options.slice(0, 100).map((o) => ({ text: { tag: 'plain_text', content: o.name.slice(0, 60) }, value: String(o.id) })),
+      behaviors: [{ type: 'callback', value: { a: 'apply.pick', field, sv } }],
+    },
+    hr(),
+    buttonRow([button(m.t('apply.cancel_button'), { a: 'apply.cancel', sv }, 'text')]),
+  ]);
+}
+
+export function tierCard(m: Messages, tiers: Array<{ id: string; name: string }>, sv: number) {
+  return card(m.t('apply.title'), [
+    md(m.t('unit.ask_tier')),
+    md(m.t('unit.tier_note_bai')),
+    buttonRow(tiers.map((t) => button(t.name, { a: 'apply.pick', field: 'tier', v: t.id, sv }, 'primary'))),
+  ]);
+}
+
+export interface ProgressCardInput {
+  appId: number;
+  unit: string;
+  bank: string;
+  region: string;
+  tierName: string;
+  status: string;
+  statusName: string;
+  list: Checklist;
+  state: ChecklistState;
+}
+
+/** The one progress card, patched in place as items are marked. Buttons only while the application is a draft. */
+export function progressCard(m: Messages, p: ProgressCardInput) {
+  const pr = progress(p.list, p.state);
+  const editable = p.status === 'DRAFT';
+  const lines = p.list.items.map((item, i) => {
+    const s = p.state[item.id];
+    return m.t(s?.done ? 'checklist.line_done' : 'checklist.line_todo', {
+      no: i + 1,
+      title: item.title,
+      optional: item.required ? '' : m.t('checklist.optional'),
+      note: s?.note ? m.t('checklist.note', { note: userText(s.note, 80) }) : '',
+    });
+  });
+  const elements: unknown[] = [
+    md(m.t('checklist.head', { tier: p.tierName, bank: userText(p.bank, 40), region: userText(p.region, 30), status: p.statusName })),
+    md(m.t('checklist.progress', { done: pr.done, total: pr.total, requiredDone: pr.requiredDone, requiredTotal: pr.requiredTotal })),
+    hr(),
+    md(lines.join('\n')),
+  ];
+  if (editable) {
+    const toggles = p.list.items.map((item, i) =>
+      p.state[item.id]?.done
+        ? button(m.t('checklist.undo_button', { no: i + 1 }), { a: 'apply.item', app: p.appId, item: item.id, done: false }, 'default')
+        : button(m.t('checklist.done_button', { no: i + 1 }), { a: 'apply.item', app: p.appId, item: item.id, done: true }, 'primary'),
+    );
+    elements.push(buttonRow(toggles));
+    elements.push(md(m.t('checklist.hint')));
+    elements.push(buttonRow([button(m.t('checklist.submit_button'), { a: 'apply.submit', app: p.appId }, pr.complete ? 'primary_filled' : 'default')]));
+  }
+  return card(m.t('checklist.title', { unit: userText(p.unit, 40) }), elements, editable ? 'blue' : 'green');
+}

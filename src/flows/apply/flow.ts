@@ -1,0 +1,198 @@
+/** Why: runs the application dialog: loads the persisted state machine, applies text or card input, answers with the next step. */
+import type { BaseContext, Card, CardResponse, Deps, MessageContext } from '../../pipeline/context.ts';
+import { CardContext } from '../../pipeline/context.ts';
+import { SessionStore, type Session } from '../session.ts';
+import { APPLY_STATE_VERSION, answer, initialState, mayApply, verdictOf, type ApplyState, type ChoiceLabels } from './machine.ts';
+import { pickCard, questionCard, tierCard, verdictCard } from './cards.ts';
+import { INSTITUTION_TYPES, UNIT_KINDS, type QuestionId } from '../../domain/eligibility.ts';
+import { asLocalDate, type LocalDate } from '../../domain/dates.ts';
+import { tierName } from '../../store/cycle.ts';
+import { userText } from '../../cards/markdown.ts';
+import { MAX_TEXT_CHARS } from '../../pipeline/router.ts';
+import type { ApplicationFlowServices } from './services.ts';
+
+export type Answerable = MessageContext | CardContext;
+
+export class ApplyFlow {
+  readonly name = 'apply';
+  readonly sessions: SessionStore<ApplyState>;
+  readonly labels: ChoiceLabels;
+
+  constructor(private readonly deps: Deps, private readonly app: ApplicationFlowServices) {
+    this.sessions = new SessionStore<ApplyState>(deps.prisma, 'apply', () => deps.clock.now(), deps.config.sessionIdleMinutes * 60_000);
+    const syn = (group: 'institution' | 'kind', id: string) => [deps.messages.t(`apply.choices.${group}.${id}`), ...deps.messages.t(`apply.synonyms.${group}.${id}`).split('|')];
+    this.labels = {
+      institution: Object.fromEntries(INSTITUTION_TYPES.map((c) => [c, syn('institution', c)])) as ChoiceLabels['institution'],
+      kind: Object.fromEntries(UNIT_KINDS.map((c) => [c, syn('kind', c)])) as ChoiceLabels['kind'],
+    };
+  }
+
+  /** The deadline the eligibility verdict is measured against: the campaign's 申报截止. */
+  async deadline(campaignId: number): Promise<LocalDate> {
+    const c = await this.deps.services.campaigns.get(campaignId);
+    return asLocalDate(c?.milestones.find((m) => m.key === 'apply_deadline')?.startsOn ?? '2999-12-31');
+  }
+
+  /** Sends (text) or returns (card click) an answer: a card or a line of text. */
+  async answerWith(ctx: Answerable, body: Card | string, toast?: string): Promise<CardResponse> {
+    if (ctx instanceof CardContext) {
+      if (typeof body === 'string') return ctx.toast('info', body);
+      return ctx.toast('success', toast ?? ctx.t('review.toast_ok'), body);
+    }
+    await ctx.reply(body);
+    return {};
+  }
+
+  /** Starts a fresh dialog for a campaign (the only open one, or the one named). */
+  async start(ctx: Answerable, campaignId?: number): Promise<CardResponse> {
+    const open = await this.deps.services.campaigns.byStatus(['OPEN']);
+    const chosen = campaignId !== undefined ? open.find((c) => c.id === campaignId) : open.length === 1 ? open[0] : undefined;
+    if (!chosen) {
+      const text = open.length === 0 || campaignId !== undefined ? ctx.t('apply.no_campaign') : ctx.t('apply.which_campaign', { list: open.map((c) => `#${c.id} ${userText(c.name, 40)}`).join('、') });
+      return this.answerWith(ctx, text);
+    }
+    const s = await this.sessions.start(ctx.userId, initialState(chosen.id));
+    const first = await this.render(ctx, s);
+    // The dialog is personal: from a shared card or a group it opens in the person's own chat with the bot.
+    if (ctx instanceof CardContext || ctx.msg.chatType === 'group') {
+      await ctx.sendToUser(ctx.userId, first, `apply:start:${ctx.eventId}`);
+      return ctx instanceof CardContext ? ctx.toast('success', ctx.t('apply.sent_to_p2p')) : (await ctx.reply(ctx.t('apply.sent_to_p2p')), {});
+    }
+    return this.answerWith(ctx, first);
+  }
+
+  /** The card for the session's current step. */
+  async render(ctx: BaseContext, s: Session<ApplyState>): Promise<Card | string> {
+    const m = this.deps.messages;
+    const st = s.state;
+    switch (st.step.kind) {
+      case 'question':
+        return questionCard(m, st.step.q, s.version);
+      case 'verdict': {
+        const deadline = await this.deadline(st.campaignId);
+        return verdictCard(m, verdictOf(st, { deadline, today: ctx.today() }), deadline, s.version);
+      }
+      case 'special_explain':
+        return ctx.t('special.ask');
+      case 'unit_name':
+        return ctx.t('unit.ask_name');
+      case 'bank': {
+        const banks = await this.deps.services.directory.banks();
+        return banks.length ? pickCard(m, 'bank', banks, s.version) : ctx.t('unit.no_banks');
+      }
+      case 'region': {
+        const regions = await this.deps.services.directory.regions();
+        return regions.length ? pickCard(m, 'region', regions, s.version) : ctx.t('unit.no_regions');
+      }
+      case 'tier': {
+        const c = await this.deps.services.campaigns.get(st.campaignId);
+        return tierCard(m, (c?.tiers ?? []).map((id) => ({ id, name: tierName(this.deps.services.cycle, id) })), s.version);
+      }
+      case 'checklist':
+        return this.app.progressCardFor(st.applicationId!);
+    }
+  }
+
+  /** Loads the live session; tells the user kindly when it expired or is missing. */
+  async live(ctx: Answerable): Promise<Session<ApplyState> | string> {
+    const { session, expired } = await this.sessions.load(ctx.userId);
+    if (expired) {
+      await this.sessions.end(ctx.userId);
+      return ctx.t('apply.expired', { hours: Math.round(this.deps.config.sessionIdleMinutes / 60) || 1 });
+    }
+    if (!session) return ctx.t('apply.no_session');
+    if (session.state.v !== APPLY_STATE_VERSION) {
+      await this.sessions.end(ctx.userId);
+      return ctx.t('apply.restarted_old');
+    }
+    return session;
+  }
+
+  /** Free text while a dialog is active: the answer to the current step, or a helpful re-prompt. */
+  async onText(ctx: MessageContext): Promise<boolean> {
+    const { session, expired } = await this.sessions.load(ctx.userId);
+    if (!session && !expired) return false;
+    const s = await this.live(ctx);
+    if (typeof s === 'string') {
+      await ctx.reply(s);
+      return true;
+    }
+    const text = ctx.msg.text;
+    if (s.state.step.kind === 'checklist' && (await this.app.onChecklistText(ctx, s.state.applicationId!))) return true;
+    await this.step(ctx, s, text);
+    return true;
+  }
+
+  /** Applies one input (text or a card's value) to the current step. */
+  async step(ctx: Answerable, s: Session<ApplyState>, raw: string, q?: QuestionId): Promise<CardResponse> {
+    const st = s.state;
+    if (Array.from(raw).length > MAX_TEXT_CHARS) return this.answerWith(ctx, ctx.t('apply.too_long', { max: MAX_TEXT_CHARS }));
+    switch (st.step.kind) {
+      case 'question': {
+        const r = answer(st, q ?? st.step.q, raw, { today: ctx.today(), labels: this.labels });
+        if ('problem' in r) return this.answerWith(ctx, ctx.t(r.problem.key, r.problem.params ?? {}));
+        const next = await this.sessions.save(s, r.state);
+        return this.answerWith(ctx, await this.render(ctx, next));
+      }
+      case 'verdict': {
+        // Text at the verdict: "开始申报"/"1" goes on; "特殊"/"2" asks for a special case; anything else shows it again.
+        const t = raw.trim();
+        if (/^(1|开始|开始申报|申报)$/.test(t)) return this.begin(ctx, s);
+        if (/^(2|特殊|特殊情况|申请特殊情况认可?)$/.test(t)) {
+          const deadline = await this.deadline(st.campaignId);
+          if (!verdictOf(st, { deadline, today: ctx.today() }).specialCaseAllowed) return this.answerWith(ctx, await this.render(ctx, s));
+          await this.sessions.save(s, { ...st, step: { kind: 'special_explain' } });
+          return this.answerWith(ctx, ctx.t('special.ask'));
+        }
+        return this.answerWith(ctx, await this.render(ctx, s));
+      }
+      case 'special_explain': {
+        const explanation = raw.trim();
+        if (Array.from(explanation).length < 4) return this.answerWith(ctx, ctx.t('special.ask'));
+        await this.sessions.end(ctx.userId);
+        return this.answerWith(ctx, await this.app.fileSpecialCase(ctx, st, explanation));
+      }
+      case 'unit_name': {
+        const name = raw.trim().replace(/\s+/g, ' ');
+        const len = Array.from(name).length;
+        if (len < 2 || len > 60) return this.answerWith(ctx, ctx.t('unit.name_bad'));
+        const next = await this.sessions.save(s, { ...st, unit: { ...st.unit, name }, step: { kind: 'bank' } });
+        return this.answerWith(ctx, await this.render(ctx, next));
+      }
+      case 'bank':
+      case 'region':
+        return this.pick(ctx, s, st.step.kind, raw);
+      case 'tier': {
+        const tier = (await this.deps.services.campaigns.get(st.campaignId))?.tiers.find((t) => t === raw || tierName(this.deps.services.cycle, t) === raw.trim() || tierName(this.deps.services.cycle, t).startsWith(raw.trim().slice(0, 2)));
+        if (!tier) return this.answerWith(ctx, await this.render(ctx, s));
+        return this.app.createApplication(ctx, this, s, tier);
+      }
+      default:
+        return this.answerWith(ctx, await this.render(ctx, s));
+    }
+  }
+
+  /** Bank or region chosen from the select (an id) or typed (a name). */
+  async pick(ctx: Answerable, s: Session<ApplyState>, field: 'bank' | 'region', raw: string): Promise<CardResponse> {
+    const dir = this.deps.services.directory;
+    const list = field === 'bank' ? await dir.banks() : await dir.regions();
+    const t = raw.trim();
+    const hit = list.find((x) => String(x.id) === t || x.name === t) ?? list.find((x) => t.length >= 2 && (x.name.includes(t) || t.includes(x.name)));
+    if (!hit) {
+      const key = field === 'bank' ? 'unit.unknown_bank' : 'unit.unknown_region';
+      return this.answerWith(ctx, ctx.t(key, { input: userText(t, 30), known: list.map((x) => x.name).join('、') || '—' }));
+    }
+    const st = s.state;
+    const unit = field === 'bank' ? { ...st.unit, bankId: hit.id } : { ...st.unit, regionId: hit.id };
+    const next = await this.sessions.save(s, { ...st, unit, step: field === 'bank' ? { kind: 'region' } : { kind: 'tier' } });
+    return this.answerWith(ctx, await this.render(ctx, next));
+  }
+
+  /** After an eligible verdict (or an approved special case): go on to the unit's details. */
+  async begin(ctx: Answerable, s: Session<ApplyState>): Promise<CardResponse> {
+    const deadline = await this.deadline(s.state.campaignId);
+    if (!mayApply(s.state, { deadline, today: ctx.today() })) return this.answerWith(ctx, ctx.t('submit.not_eligible'));
+    const next = await this.sessions.save(s, { ...s.state, step: { kind: 'unit_name' } });
+    return this.answerWith(ctx, await this.render(ctx, next));
+  }
+}

@@ -1,0 +1,204 @@
+/** Why: the application's lasting side: creating it, the checklist card patched in place, submission, special cases, routing to reviewers. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Card, CardResponse, Deps, MessageContext } from '../../pipeline/context.ts';
+import { CardContext } from '../../pipeline/context.ts';
+import { PROMPTS_DIR } from '../../prompts/index.ts';
+import { itemByNo, loadChecklist, parseChecklistCommand, progress, setDone, setNote, type Checklist } from '../../domain/checklist.ts';
+import { ApplicationStore, type ApplicationView } from '../../store/applications.ts';
+import { SpecialCaseStore } from '../../store/special-cases.ts';
+import { tierName } from '../../store/cycle.ts';
+import { userText } from '../../cards/markdown.ts';
+import { progressCard } from './cards.ts';
+import { APPLY_STATE_VERSION, verdictOf, type ApplyState } from './machine.ts';
+import { button, buttonRow, card, md } from '../../cards/common.ts';
+import type { Session } from '../session.ts';
+import type { Answerable, ApplyFlow } from './flow.ts';
+import { reviewCard, specialCaseCard, type ReviewStage } from '../../cards/review.ts';
+
+export function loadChecklistFile(dir = PROMPTS_DIR): Checklist {
+  return loadChecklist(readFileSync(join(dir, 'checklist.yaml'), 'utf8'), 'prompts/zh-CN/checklist.yaml');
+}
+
+export class ApplicationFlowServices {
+  readonly apps: ApplicationStore;
+  readonly specialCases: SpecialCaseStore;
+
+  constructor(private readonly deps: Deps, readonly checklist: Checklist) {
+    this.apps = new ApplicationStore(deps.prisma, () => deps.clock.now());
+    this.specialCases = new SpecialCaseStore(deps.prisma, () => deps.clock.now());
+  }
+
+  private tier(id: string): string {
+    return tierName(this.deps.services.cycle, id);
+  }
+
+  statusName(status: string): string {
+    return this.deps.messages.t(`appstatus.${status}`);
+  }
+
+  cardFor(a: ApplicationView): Card {
+    return progressCard(this.deps.messages, { appId: a.id, unit: a.unit.name, bank: a.unit.bank, region: a.unit.region, tierName: this.tier(a.tier), status: a.status, statusName: this.statusName(a.status), list: this.checklist, state: a.checklist });
+  }
+
+  async progressCardFor(appId: number): Promise<Card> {
+    return this.cardFor((await this.apps.get(appId))!);
+  }
+
+  /** Required items still missing, as "3. 标题" strings (also used by reminders). */
+  missing(a: ApplicationView): string[] {
+    return progress(this.checklist, a.checklist).missing.map((x) => `${x.no}. ${x.item.title}`);
+  }
+
+  /** Creates the unit's application and posts its progress card (the one that is patched from now on). */
+  async createApplication(ctx: Answerable, flow: ApplyFlow, s: Session<ApplyState>, tier: string): Promise<CardResponse> {
+    const st = s.state;
+    const deadline = await flow.deadline(st.campaignId);
+    const verdict = st.specialCaseId !== undefined ? 'special_approved' : verdictOf(st, { deadline, today: ctx.today() }).status;
+    const r = await this.apps.open(ctx.userId, {
+      campaignId: st.campaignId, tier, unitName: st.unit.name!, bankId: st.unit.bankId!, regionId: st.unit.regionId!,
+      openedOn: st.answers.openedOn, answers: st.answers, verdict, specialCaseId: st.specialCaseId,
+    });
+    if ('heldBy' in r) return flow.answerWith(ctx, ctx.t('unit.held_by_other'));
+    await flow.sessions.save(s, { ...st, applicationId: r.app.id, step: { kind: 'checklist' } });
+    return this.showProgress(ctx, r.app);
+  }
+
+  /** Posts a fresh progress card and makes it the one patched from now on. */
+  async showProgress(ctx: Answerable, a: ApplicationView): Promise<CardResponse> {
+    const outboxId = await ctx.sendToUser(ctx.userId, this.cardFor(a), `progress:${a.id}:${ctx.eventId}`);
+    await this.apps.setProgressCard(a.id, outboxId);
+    return ctx instanceof CardContext ? ctx.toast('success', ctx.t('review.toast_ok')) : {};
+  }
+
+  /** Marks an item (button or text); patches the progress card in place. */
+  async setItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
+    const a = await this.apps.get(appId);
+    if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
+    if (a.status !== 'DRAFT') return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.locked'), this.cardFor(a)) : (await ctx.reply(ctx.t('checklist.locked')), {});
+    const at = this.deps.clock.now().toISOString();
+    let state = a.checklist;
+    if (change.done !== undefined) state = setDone(state, itemId, change.done, at);
+    if (change.note !== undefined) state = setNote(state, itemId, change.note, at);
+    await this.apps.saveChecklist(a.id, state);
+    const updated = { ...a, checklist: state };
+    const no = this.checklist.items.findIndex((i) => i.id === itemId) + 1;
+    if (ctx instanceof CardContext) return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated));
+    // The progress card itself is the answer: it is patched in place, with no new message per change.
+    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(updated));
+    else await this.showProgress(ctx, updated);
+    return {};
+  }
+
+  /** "完成 3", "撤销 3", "备注 3 …" while the checklist is the current step. Returns false when it is not such a command. */
+  async onChecklistText(ctx: MessageContext, appId: number): Promise<boolean> {
+    const cmd = parseChecklistCommand(ctx.msg.text);
+    if (!cmd) return false;
+    const item = itemByNo(this.checklist, cmd.no);
+    if (!item) {
+      await ctx.reply(ctx.t('checklist.bad_no', { no: cmd.no, total: this.checklist.items.length }));
+      return true;
+    }
+    await this.setItem(ctx, appId, item.id, cmd.op === 'note' ? { note: cmd.note } : { done: cmd.op === 'done', ...(cmd.note ? { note: cmd.note } : {}) });
+    return true;
+  }
+
+  /** Submits if eligible (or approved) and every required item is done; otherwise lists what is missing. */
+  async submit(ctx: Answerable, appId: number): Promise<CardResponse> {
+    const say = async (text: string, card?: Card) => (ctx instanceof CardContext ? ctx.toast('warning', text, card) : (await ctx.reply(text), {}));
+    const a = await this.apps.get(appId);
+    if (!a || a.managerOpenId !== ctx.userId) return say(ctx.t('checklist.not_in_checklist'));
+    if (a.status !== 'DRAFT') return say(ctx.t('submit.already', { status: this.statusName(a.status) }), this.cardFor(a));
+    if ((await this.deps.services.campaigns.get(a.campaignId))?.status !== 'OPEN') return say(ctx.t('submit.closed'));
+    if (!['eligible', 'special_approved'].includes(a.verdict)) return say(ctx.t('submit.not_eligible'));
+    const missing = this.missing(a);
+    if (missing.length) return say(ctx.t('submit.missing', { missing: missing.join('\n') }));
+    if (!(await this.apps.move(ctx.userId, a.id, 'DRAFT', 'SUBMITTED'))) return say(ctx.t('submit.already', { status: this.statusName('SUBMITTED') }));
+    const submitted = (await this.apps.get(a.id))!;
+    const next = a.tier === 'bai' ? ctx.t('submit.next_bai', { bank: userText(a.unit.bank, 40) }) : ctx.t('submit.next_qian', { region: userText(a.unit.region, 30) });
+    const text = ctx.t('submit.done', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), next });
+    await this.routeForReview(ctx, submitted, a.tier === 'bai' ? 'member' : 'region');
+    if (ctx instanceof CardContext) {
+      await ctx.sendToUser(ctx.userId, text, `submitted:${a.id}`);
+      return ctx.toast('success', ctx.t('review.toast_ok'), this.cardFor(submitted));
+    }
+    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(submitted));
+    await ctx.reply(text);
+    return {};
+  }
+
+  /** Sends the review card to whoever decides this stage; tells the secretariat when nobody can. */
+  async routeForReview(ctx: Answerable, a: ApplicationView, stage: ReviewStage): Promise<void> {
+    const card = reviewCard(this.deps.messages, stage, a, this.tier(a.tier), progress(this.checklist, a.checklist));
+    const grants = await this.deps.prisma.roleGrant.findMany({
+      where: stage === 'member' ? { role: 'member_admin', scopeType: 'member', scopeId: a.unit.bankId } : { role: 'regional_admin', scopeType: 'region', scopeId: a.unit.regionId },
+    });
+    const reviewers = [...new Set(grants.map((g) => g.openId))];
+    for (const r of reviewers) await ctx.sendToUser(r, card, `review:${stage}:${a.id}:${r}`);
+    if (stage === 'region' && a.unit.regionChatId) await ctx.sendToChat(a.unit.regionChatId, card, `review:${stage}:${a.id}:group`);
+    if (!reviewers.length && !(stage === 'region' && a.unit.regionChatId)) {
+      const who = stage === 'member' ? userText(a.unit.bank, 40) : userText(a.unit.region, 30);
+      await ctx.sendToUser(a.managerOpenId, ctx.t(stage === 'member' ? 'submit.no_member_admin' : 'submit.no_region_reviewer', { bank: who, region: who }), `nobody:${stage}:${a.id}`);
+      for (const sec of await this.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' } })) {
+        await ctx.sendToUser(sec.openId, ctx.t('submit.nobody_notice', { id: a.id, unit: userText(a.unit.name, 60), who }), `nobody:${stage}:${a.id}:${sec.openId}`);
+      }
+    }
+  }
+
+  /** Tells the manager about a status change (once per status). */
+  async notifyManager(ctx: Answerable, a: ApplicationView, status: string, reason?: string | null): Promise<void> {
+    const text = ctx.t('notify.status', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), status: this.statusName(status), reason: reason ? ctx.t('notify.reason', { reason: userText(reason, 200) }) : '' });
+    await ctx.sendToUser(a.managerOpenId, text, `notify:${a.id}:${status}`);
+  }
+
+  /** The manager's applications with status and what each still lacks; drafts get a "继续" button. */
+  async listMine(ctx: Answerable, prefix?: string): Promise<CardResponse> {
+    const mine = await this.apps.byManager(ctx.userId);
+    const m = this.deps.messages;
+    const body: Card | string = mine.length
+      ? card(m.t('my.title'), [
+          ...(prefix ? [md(prefix)] : []),
+          md(mine.map((a) => m.t('my.line', { id: a.id, unit: userText(a.unit.name, 40), tier: this.tier(a.tier), status: this.statusName(a.status), missing: a.status === 'DRAFT' && this.missing(a).length ? m.t('my.missing', { items: this.missing(a).join('；') }) : '' })).join('\n')),
+          ...(mine.some((a) => a.status === 'DRAFT') ? [buttonRow(mine.filter((a) => a.status === 'DRAFT').slice(0, 10).map((a) => button(m.t('my.open_button', { id: a.id }), { a: 'apply.open', app: a.id }, 'primary')))] : []),
+        ])
+      : (prefix ? prefix + '\n' : '') + m.t('my.empty');
+    if (ctx instanceof CardContext) {
+      await ctx.sendToUser(ctx.userId, body, `mine:${ctx.eventId}`);
+      return ctx.toast('success', ctx.t('review.toast_ok'));
+    }
+    await ctx.reply(body);
+    return {};
+  }
+
+  /** Makes one of the manager's drafts the dialog's current application and shows its progress card. */
+  async reopen(ctx: Answerable, appId: number): Promise<CardResponse> {
+    const a = await this.apps.get(appId);
+    if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
+    const flow = this.deps.services.apply.flow;
+    await flow.sessions.start(ctx.userId, { v: APPLY_STATE_VERSION, campaignId: a.campaignId, step: { kind: 'checklist' }, answers: JSON.parse((await this.deps.prisma.application.findUniqueOrThrow({ where: { id: a.id } })).answers) as ApplyState['answers'], unit: { name: a.unit.name, bankId: a.unit.bankId, regionId: a.unit.regionId }, applicationId: a.id });
+    return this.showProgress(ctx, a);
+  }
+
+  /** The application a bare `提交申报` means: the dialog's current one, or the only draft. */
+  async currentApplicationId(ctx: Answerable): Promise<number | undefined> {
+    const { session } = await this.deps.services.apply.flow.sessions.load(ctx.userId);
+    if (session?.state.applicationId) return session.state.applicationId;
+    const drafts = (await this.apps.byManager(ctx.userId)).filter((a) => a.status === 'DRAFT');
+    return drafts.length === 1 ? drafts[0]!.id : undefined;
+  }
+
+  /** Files the request and sends it to every secretariat member as a decision card. */
+  async fileSpecialCase(ctx: Answerable, st: ApplyState, explanation: string): Promise<string> {
+    const deadline = asDeadline(await this.deps.services.campaigns.get(st.campaignId));
+    const v = verdictOf(st, { deadline, today: ctx.today() });
+    const sc = await this.specialCases.file(ctx.userId, { campaignId: st.campaignId, unitName: Array.from(explanation).slice(0, 60).join(''), answers: st.answers, failures: v.failures, explanation: Array.from(explanation).slice(0, 1000).join('') });
+    const card = specialCaseCard(this.deps.messages, sc);
+    const secs = await this.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' } });
+    for (const s of secs) await ctx.sendToUser(s.openId, card, `special:${sc.id}:${s.openId}`);
+    return ctx.t('special.filed', { id: sc.id }) + (secs.length ? '' : '\n' + ctx.t('special.none_secretariat'));
+  }
+}
+
+function asDeadline(c: { milestones: Array<{ key: string; startsOn: string }> } | null) {
+  return (c?.milestones.find((m) => m.key === 'apply_deadline')?.startsOn ?? '2999-12-31') as import('../../domain/dates.ts').LocalDate;
+}
