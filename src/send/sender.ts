@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import { dropCachedToken, type LarkClient } from './client.ts';
 import { RateLimiter, realPace, type Pace } from './limiter.ts';
 import { classifyError, classifyResponse, type SendOutcome } from './errors.ts';
+import { callFeishu, UnsentPatchTarget } from './ops.ts';
 
 export const MAX_CARD_BYTES = 30 * 1024;
 
@@ -29,7 +30,7 @@ export class MessageTooLargeError extends Error {
   }
 }
 
-type Row = { id: number; uuid: string; op: string; receiveIdType: string | null; receiveId: string | null; replyToId: string | null; patchMessageId: string | null; msgType: string; content: string; chatKey: string | null; userKey: string | null; attempts: number };
+export type Row = { id: number; uuid: string; op: string; receiveIdType: string | null; receiveId: string | null; replyToId: string | null; patchMessageId: string | null; msgType: string; content: string; chatKey: string | null; userKey: string | null; attempts: number };
 type Pending = Row & { readyAt: number; rateHits: number };
 
 export interface SenderOptions {
@@ -242,7 +243,7 @@ export class Sender {
     row.attempts += 1;
     let outcome: SendOutcome;
     try {
-      outcome = classifyResponse(await this.call(row));
+      outcome = classifyResponse(await callFeishu(this.o.lark, this.o.prisma, row));
     } catch (err) {
       outcome = err instanceof UnsentPatchTarget ? { kind: 'transient', reason: err.message } : classifyError(err);
     }
@@ -283,24 +284,6 @@ export class Sender {
     this.backlog.sort((a, b) => a.id - b.id);
   }
 
-  private async call(row: Row): Promise<unknown> {
-    const im = this.o.lark.im.v1.message;
-    if (row.op === 'create') {
-      return im.create({ params: { receive_id_type: row.receiveIdType as 'open_id' }, data: { receive_id: row.receiveId!, msg_type: row.msgType, content: row.content, uuid: row.uuid } });
-    }
-    if (row.op === 'reply') {
-      return im.reply({ path: { message_id: row.replyToId! }, data: { msg_type: row.msgType, content: row.content, uuid: row.uuid } });
-    }
-    let target = row.patchMessageId!;
-    if (target.startsWith('outbox:')) {
-      const ref = await this.o.prisma.outboxMessage.findUnique({ where: { id: Number(target.slice(7)) }, select: { status: true, messageId: true } });
-      if (!ref || ref.status === 'failed') return { code: -1, msg: 'the card to update was never sent' };
-      if (ref.status !== 'sent' || !ref.messageId) throw new UnsentPatchTarget();
-      target = ref.messageId;
-    }
-    return im.patch({ path: { message_id: target }, data: { content: row.content } });
-  }
-
   private resolveDelivered(id: number, messageId: string | null): void {
     const list = this.deliveredWaiters.get(id);
     this.deliveredWaiters.delete(id);
@@ -308,8 +291,3 @@ export class Sender {
   }
 }
 
-class UnsentPatchTarget extends Error {
-  constructor() {
-    super('the card to update is not sent yet');
-  }
-}

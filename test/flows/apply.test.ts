@@ -99,6 +99,20 @@ describe('eligibility dialog by text', () => {
   });
 });
 
+describe('idle sweep', () => {
+  it('ends idle dialogs and tells each person once', async () => {
+    for (const t of ['申报', '1']) await say(h, MGR, t);
+    h.clock.advance(23 * 3600_000);
+    expect(await h.app.deps.services.apply.flow.sweep()).toBe(0);
+    h.clock.advance(2 * 3600_000);
+    expect(await h.app.deps.services.apply.flow.sweep()).toBe(1);
+    expect(await h.app.deps.services.apply.flow.sweep()).toBe(0);
+    await h.app.settle();
+    expect(textOf(lastTo(MGR))).toContain('已自动结束');
+    expect(h.fake.messagesTo(MGR).filter((m) => textOf(m).includes('已自动结束'))).toHaveLength(1);
+  });
+});
+
 describe('eligibility dialog by card', () => {
   it('runs on buttons and the date picker, updating the card in place; a stale click changes nothing', async () => {
     const announcement = h.fake.messagesTo('oc_bj').find((m) => textOf(m).includes('检查申报资格'))!;

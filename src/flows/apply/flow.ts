@@ -93,6 +93,16 @@ export class ApplyFlow {
     }
   }
 
+  /** Ends dialogs idle past SESSION_IDLE_MINUTES and tells each person once, kindly; saved applications stay. */
+  async sweep(): Promise<number> {
+    const expired = await this.sessions.sweepExpired();
+    const hours = Math.round(this.deps.config.sessionIdleMinutes / 60) || 1;
+    for (const s of expired) {
+      await this.deps.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: s.userId, msgType: 'text', content: { text: this.deps.messages.t('apply.expired', { hours }) }, dedupeKey: `apply:expired:${s.id}:${s.version}` });
+    }
+    return expired.length;
+  }
+
   /** Loads the live session; tells the user kindly when it expired or is missing. */
   async live(ctx: Answerable): Promise<Session<ApplyState> | string> {
     const { session, expired } = await this.sessions.load(ctx.userId);
