@@ -2,7 +2,10 @@
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 
-const url = process.env.DATABASE_URL ?? 'file:./data/bot.db';
+// schema.prisma reads env("DATABASE_URL"). Without it, `prisma generate` (our postinstall) falls back to fetching a
+// native engine from the internet, which an air-gapped install cannot reach; so the default is set here too.
+process.env.DATABASE_URL ??= 'file:./data/bot.db';
+const url = process.env.DATABASE_URL;
 
 export default defineConfig({
   experimental: { adapter: true },
