@@ -18,7 +18,7 @@ export const help = defineCommand({
 
 /** Lists the commands this caller may use; `commandsFor` is filled by the router so help never drifts from reality. */
 export async function sendHelp(ctx: MessageContext, opts: { unknownText?: string } = {}): Promise<void> {
-  const visible = (ctx as MessageContext & { visibleCommands?: Command<unknown>[] }).visibleCommands ?? [];
+  const visible = (await (ctx as MessageContext & { visibleCommands?: () => Promise<Command<unknown>[]> }).visibleCommands?.()) ?? [];
   const lines = visible.map((c) => ({ trigger: c.triggers[0] ?? c.name, summary: ctx.t(c.summaryKey) }));
   await ctx.reply(helpCard(ctx.deps.messages, lines, opts.unknownText));
 }

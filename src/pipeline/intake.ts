@@ -34,9 +34,11 @@ export async function runSteps(steps: Step[], item: IntakeItem): Promise<Answer>
 export class Intake {
   readonly queue: ChatQueue;
   private readonly working = new Set<string>();
+  /** Requests received but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
+  acksInFlight = 0;
 
   constructor(private readonly deps: Deps, private readonly router: Router) {
-    this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'));
+    this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'), 4, () => this.acksInFlight > 0);
   }
 
   /** The steps shared by webhook and WS mode, after the transport's own checks. */
@@ -77,18 +79,12 @@ export class Intake {
     const env = item.envelope!;
     if (item.source === 'recovery') return;
     const chatId = item.inbound!.kind === 'message' ? item.inbound!.chatId : item.inbound!.chatId ?? null;
-    try {
-      await this.deps.prisma.processedEvent.create({
-        data: { eventId: env.eventId, eventType: env.eventType, chatId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() },
-      });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'P2002') throw err;
-      const prior = await this.deps.prisma.processedEvent.findUnique({ where: { eventId: env.eventId }, select: { status: true } });
-      // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
-      if (prior?.status === 'received' && !this.working.has(env.eventId)) return;
-      this.deps.logger.debug({ eventId: env.eventId }, 'duplicate event skipped');
-      return ACK;
-    }
+    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() });
+    if (inserted) return;
+    // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
+    if (this.deps.fast.eventStatus(env.eventId) === 'received' && !this.working.has(env.eventId)) return;
+    this.deps.logger.debug({ eventId: env.eventId }, 'duplicate event skipped');
+    return ACK;
   }
 
   private async dispatch(item: IntakeItem): Promise<Answer> {
@@ -96,7 +92,7 @@ export class Intake {
     // A person's p2p texts and card clicks share one queue, so a dialog never sees two of its steps at once.
     const key = inbound.kind === 'message' && inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.kind === 'message' ? inbound.senderOpenId : inbound.operatorOpenId}`;
     this.working.add(inbound.eventId);
-    const work = this.queue.run(key, () => this.route(inbound));
+    const work = this.queue.run(key, () => this.route(inbound), inbound.kind === 'card');
     if (inbound.kind === 'message') {
       work.catch(() => undefined);
       return ACK;
@@ -119,13 +115,11 @@ export class Intake {
     const prisma = this.deps.prisma;
     try {
       const result = inbound.kind === 'message' ? await this.router.handleMessage(inbound) : await this.router.handleCardAction(inbound);
-      await prisma.processedEvent.update({ where: { eventId: inbound.eventId }, data: { status: 'done', finishedAt: this.deps.clock.now() } }).catch(() => undefined);
+      await this.deps.fast.finishEvent(inbound.eventId, 'done', null, this.deps.clock.now()).catch((err) => this.deps.logger.error({ err, eventId: inbound.eventId }, 'could not mark the event done; it may be worked on again after a restart (its replies are deduplicated)'));
       return result;
     } catch (err) {
       this.deps.logger.error({ err, eventId: inbound.eventId }, 'handler failed');
-      await prisma.processedEvent
-        .update({ where: { eventId: inbound.eventId }, data: { status: 'failed', error: String((err as Error)?.message ?? err).slice(0, 500), finishedAt: this.deps.clock.now() } })
-        .catch(() => undefined);
+      await this.deps.fast.finishEvent(inbound.eventId, 'failed', String((err as Error)?.message ?? err).slice(0, 500), this.deps.clock.now()).catch(() => undefined);
       if (inbound.kind === 'message') {
         await this.deps.sender
           .enqueue({ op: 'reply', replyToId: inbound.messageId, chatId: inbound.chatId, msgType: 'text', content: { text: this.deps.messages.t('errors.internal') }, dedupeKey: `evt:${inbound.eventId}:error` })

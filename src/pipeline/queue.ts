@@ -1,17 +1,57 @@
 /** Why: events of one chat are handled one at a time, in arrival order; different chats run in parallel. */
 
+const MAX_YIELD_MS = 250;
+
 export class ChatQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
   private pending = 0;
   private drainWaiters: Array<() => void> = [];
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly onError: (err: unknown, key: string) => void) {}
+  /**
+   * `maxConcurrent` bounds how many handlers run at once across all chats, so a burst of events queues in memory
+   * instead of flooding the database queue that every acknowledgement also waits on.
+   */
+  constructor(
+    private readonly onError: (err: unknown, key: string) => void,
+    private readonly maxConcurrent = 4,
+    /** True while acknowledgements are waiting: new handlers then hold back (up to MAX_YIELD_MS) so acks go first. */
+    private readonly ackBusy: () => boolean = () => false,
+  ) {}
 
-  /** Runs `task` after every earlier task of `key`; resolves or rejects with the task's own result. */
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  private async acquire(): Promise<void> {
+    if (this.active >= this.maxConcurrent) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.active++;
+    // Feishu needs its 200 within 3 s; the handler's answer can wait a little. Yield while requests are in flight.
+    const started = Date.now();
+    while (this.ackBusy() && Date.now() - started < MAX_YIELD_MS) await new Promise((r) => setImmediate(r));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // the slot passes straight to the next waiter
+    else this.active--;
+  }
+
+  /**
+   * Runs `task` after every earlier task of `key`; resolves or rejects with the task's own result. `urgent` tasks
+   * (card callbacks, which must answer within 3 s) keep their chat's order but skip the global bound.
+   */
+  run<T>(key: string, task: () => Promise<T>, urgent = false): Promise<T> {
     const prev = this.tails.get(key) ?? Promise.resolve();
     this.pending++;
-    const result = prev.then(task, task);
+    const bounded = async (): Promise<T> => {
+      if (urgent) return task();
+      await this.acquire();
+      try {
+        return await task();
+      } finally {
+        this.release();
+      }
+    };
+    const result = prev.then(bounded, bounded);
     const tail = result.then(
       () => undefined,
       (err) => this.onError(err, key),

@@ -53,7 +53,8 @@ export class Router {
 
   async handleMessage(msg: InboundMessage): Promise<void> {
     const ctx = new MessageContext(this.deps, msg);
-    Object.assign(ctx, { visibleCommands: await this.visible(msg.senderOpenId) });
+    // Help needs the caller's visible commands; work them out only when help is actually shown.
+    Object.assign(ctx, { visibleCommands: () => this.visible(msg.senderOpenId) });
     const t = ctx.t;
     if (msg.messageType !== 'text') {
       await ctx.reply(t('errors.text_only'));

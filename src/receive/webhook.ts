@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { checkIdentity, checkSignature, isRejection, openEnvelope } from './verify.ts';
 import { runSteps, type Answer, type IntakeItem, type Intake, type Step } from '../pipeline/intake.ts';
+import { MalformedEventError } from '../pipeline/events.ts';
 
 function reject(r: { status: number; code: string; message: string }): Answer {
   return { status: r.status, body: { code: r.code, msg: r.message } };
@@ -55,6 +56,12 @@ export function webhookRouter(opts: { config: Config; clock: Clock; logger: Logg
   const { config, clock, logger, intake } = opts;
   const steps = [...webhookSteps(config, clock), ...intake.steps];
   const router = express.Router();
+  // Counted from the first byte: a request being read or verified is an ack that background work should not delay.
+  router.post('/lark/events', (_req: Request, res: Response, next: NextFunction) => {
+    intake.acksInFlight++;
+    res.once('close', () => intake.acksInFlight--);
+    next();
+  });
   router.post('/lark/events', express.raw({ type: () => true, limit: config.maxBodyBytes }), async (req: Request, res: Response) => {
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
@@ -74,8 +81,13 @@ export function webhookRouter(opts: { config: Config; clock: Clock; logger: Logg
     try {
       answer = await runSteps(steps, item);
     } catch (err) {
-      logger.error({ err }, 'intake failed before the ack');
-      answer = { status: 500, body: { code: 'internal', msg: 'internal error; Feishu will redeliver' } };
+      if (err instanceof MalformedEventError) {
+        // A well-signed body that lacks what the event type requires: redelivering it would never help.
+        answer = { status: 400, body: { code: 'malformed_event', msg: err.message } };
+      } else {
+        logger.error({ err }, 'intake failed before the ack');
+        answer = { status: 500, body: { code: 'internal', msg: 'internal error; Feishu will redeliver' } };
+      }
     }
     if (answer.status !== 200) logger.warn({ status: answer.status, body: answer.body }, 'event rejected');
     res.status(answer.status).json(answer.body);

@@ -1,6 +1,7 @@
 /** Why: the one outbound path: every message is written to the outbox, then sent once, paced to Feishu's limits, with retries. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../store/db.ts';
+import type { FastStore } from '../store/fast.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../clock.ts';
 import { dropCachedToken, type LarkClient } from './client.ts';
@@ -35,6 +36,8 @@ type Pending = Row & { readyAt: number; rateHits: number };
 
 export interface SenderOptions {
   prisma: PrismaClient;
+  /** Prepared statements for the outbox's hot path. */
+  fast: FastStore;
   lark: LarkClient;
   logger: Logger;
   clock: Clock;
@@ -80,28 +83,16 @@ export class Sender {
     const bytes = Buffer.byteLength(content);
     if (m.msgType === 'interactive' && bytes > MAX_CARD_BYTES) throw new MessageTooLargeError(bytes);
     const uuid = uuidFor(m.dedupeKey);
-    if (m.dedupeKey) {
-      const existing = await this.o.prisma.outboxMessage.findUnique({ where: { dedupeKey: m.dedupeKey }, select: { id: true, uuid: true } });
-      if (existing) return { ...existing, duplicate: true };
-    }
-    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, createdAt: this.o.clock.now(), nextAttemptAt: this.o.clock.now() };
+    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, createdAt: this.o.clock.now() };
     const data =
       m.op === 'create'
         ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
         : m.op === 'reply'
           ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
           : { ...base, patchMessageId: 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`, chatKey: m.chatId ?? null };
-    try {
-      const row = await this.o.prisma.outboxMessage.create({ data, select: { id: true, uuid: true } });
-      this.kick();
-      return { ...row, duplicate: false };
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002' && m.dedupeKey) {
-        const row = await this.o.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: m.dedupeKey }, select: { id: true, uuid: true } });
-        return { ...row, duplicate: true };
-      }
-      throw err;
-    }
+    const row = await this.o.fast.insertOutbox(data);
+    if (!row.duplicate) this.kick();
+    return row;
   }
 
   /** Resolves with the Feishu message_id once the row is sent (null if it failed for good). */
@@ -150,11 +141,7 @@ export class Sender {
   private async fill(): Promise<void> {
     this.dirty = false;
     const take = 1000;
-    const rows = await this.o.prisma.outboxMessage.findMany({
-      where: { status: { in: ['pending', 'sending'] }, id: { gt: this.lastLoadedId } },
-      orderBy: { id: 'asc' },
-      take,
-    });
+    const rows = this.o.fast.pendingAfter(this.lastLoadedId, take);
     const now = this.pace.now();
     for (const r of rows) this.backlog.push({ ...r, readyAt: now, rateHits: 0 });
     if (rows.length) this.lastLoadedId = rows[rows.length - 1]!.id;
@@ -239,7 +226,8 @@ export class Sender {
 
   private async sendOne(row: Pending): Promise<void> {
     const prisma = this.o.prisma;
-    await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+    // No 'sending' write before the call: a row found pending after a crash is resent with the same uuid, which
+    // Feishu treats as the same message, so the extra write would buy nothing.
     row.attempts += 1;
     let outcome: SendOutcome;
     try {
@@ -250,7 +238,7 @@ export class Sender {
     const now = this.pace.now();
     if (outcome.kind === 'ok') {
       this.stats.sent++;
-      await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sent', messageId: outcome.messageId ?? null, sentAt: this.o.clock.now(), lastError: null } });
+      await this.o.fast.markSent(row.id, row.attempts, outcome.messageId ?? null, this.o.clock.now());
       this.resolveDelivered(row.id, outcome.messageId ?? null);
       return;
     }
@@ -259,7 +247,7 @@ export class Sender {
     if (!retryable) {
       this.stats.failed++;
       this.o.logger.error({ outboxId: row.id, reason: outcome.reason }, 'message failed for good');
-      await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: outcome.reason } });
+      await this.o.fast.markFailed(row.id, row.attempts, outcome.reason);
       this.resolveDelivered(row.id, null);
       return;
     }
@@ -276,10 +264,7 @@ export class Sender {
     }
     row.readyAt = now + delay;
     this.o.logger.warn({ outboxId: row.id, reason: outcome.reason, retryInMs: delay }, 'send deferred');
-    await prisma.outboxMessage.update({
-      where: { id: row.id },
-      data: { status: 'pending', attempts: row.attempts, lastError: outcome.reason, nextAttemptAt: new Date(this.o.clock.now().getTime() + delay) },
-    });
+    await this.o.fast.markDeferred(row.id, row.attempts, outcome.reason, new Date(this.o.clock.now().getTime() + delay));
     this.backlog.unshift(row);
     this.backlog.sort((a, b) => a.id - b.id);
   }

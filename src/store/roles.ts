@@ -20,11 +20,16 @@ export interface Grant {
   scopeId: number;
 }
 
+const GRANT_CACHE_MS = 5_000;
+
 export class RoleService {
+  private readonly cache = new Map<string, { grants: Grant[]; at: number }>();
+
   constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
 
   /** Makes sure every open_id in SECRETARIAT_OPEN_IDS holds the secretariat role (idempotent, audited once). */
   async seedSecretariat(openIds: readonly string[]): Promise<void> {
+    this.cache.clear();
     for (const openId of openIds) {
       const existing = await this.prisma.roleGrant.findFirst({ where: { openId, role: 'secretariat' } });
       if (existing) continue;
@@ -35,9 +40,18 @@ export class RoleService {
     }
   }
 
+  /**
+   * A person's grants. Every event asks (the router checks each command), so they are cached briefly; grants change
+   * only through this service, which forgets the cache on every change. The TTL covers another process on the file.
+   */
   async grantsOf(openId: string): Promise<Grant[]> {
+    const hit = this.cache.get(openId);
+    if (hit && Date.now() - hit.at < GRANT_CACHE_MS) return hit.grants;
     const rows = await this.prisma.roleGrant.findMany({ where: { openId } });
-    return rows.map((r) => ({ role: r.role as Role, scopeType: r.scopeType as Grant['scopeType'], scopeId: r.scopeId }));
+    const grants = rows.map((r) => ({ role: r.role as Role, scopeType: r.scopeType as Grant['scopeType'], scopeId: r.scopeId }));
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(openId, { grants, at: Date.now() });
+    return grants;
   }
 
   async has(openId: string, role: Role, scope?: { type: 'region' | 'member'; id: number }): Promise<boolean> {
@@ -54,25 +68,36 @@ export class RoleService {
 
   /** Grants a role (idempotent). Returns false when the person already held it. */
   async grant(actorId: string, openId: string, grant: Grant, name?: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    this.cache.delete(openId);
+    return this.forgetAfter(openId, this.prisma.$transaction(async (tx) => {
       const where = { openId, role: grant.role, scopeType: grant.scopeType, scopeId: grant.scopeId };
       if (await tx.roleGrant.findFirst({ where })) return false;
       await tx.roleGrant.create({ data: { ...where, name: name ?? null, grantedBy: actorId, createdAt: this.now() } });
       await audit(tx, { actorId, action: 'role.grant', target: openId, before: null, after: grant, at: this.now() });
       return true;
-    });
+    }));
   }
 
   /** Revokes a role (all scopes of it when no scope is given). Returns how many grants were removed. */
   async revoke(actorId: string, openId: string, role: Role, scope?: { type: 'region' | 'member'; id: number }): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    this.cache.delete(openId);
+    return this.forgetAfter(openId, this.prisma.$transaction(async (tx) => {
       const where = { openId, role, ...(scope ? { scopeType: scope.type, scopeId: scope.id } : {}) };
       const rows = await tx.roleGrant.findMany({ where });
       if (!rows.length) return 0;
       await tx.roleGrant.deleteMany({ where });
       await audit(tx, { actorId, action: 'role.revoke', target: openId, before: rows.map((r) => ({ role: r.role, scopeType: r.scopeType, scopeId: r.scopeId })), after: null, at: this.now() });
       return rows.length;
-    });
+    }));
+  }
+
+  /** Forgets the person's cached grants once the change is committed (a read in between may have cached the old ones). */
+  private async forgetAfter<T>(openId: string, p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } finally {
+      this.cache.delete(openId);
+    }
   }
 
   /** The router's check: does the person hold any role the command allows? */

@@ -143,6 +143,14 @@ describe('rejections', () => {
   });
 });
 
+describe('malformed events', () => {
+  it('a signed card callback without an operator gets 400 (redelivery would not help), not 500', async () => {
+    h = await createHarness({ encrypt: false });
+    const body = JSON.stringify({ schema: '2.0', header: { event_id: 'ev_bad_card', event_type: 'card.action.trigger', token: CREDS.verificationToken, app_id: CREDS.appId }, event: { action: { value: {} } } });
+    expect((await h.fake.deliverRaw(body)).status).toBe(400);
+  });
+});
+
 describe('health', () => {
   it('GET /healthz reports the database', async () => {
     h = await createHarness();

@@ -1,0 +1,131 @@
+/**
+ * Why: the per-event hot path (the ack's dedupe insert, the event's status, the outbox's rows) on prepared
+ * better-sqlite3 statements. Prisma compiles every query in wasm (~1–2 ms of CPU each), which starved the 3 s ack
+ * under load; these statements cost microseconds. Everything else stays on Prisma; both use the same file and format.
+ */
+import Database from 'better-sqlite3';
+import { sqlitePath } from './db.ts';
+
+/** Prisma's DateTime text format for SQLite (ISO with an explicit +00:00), so Prisma reads these rows as its own. */
+export const sqlDate = (d: Date): string => d.toISOString().replace('Z', '+00:00');
+
+export interface OutboxInsert {
+  uuid: string;
+  dedupeKey: string | null;
+  op: string;
+  msgType: string;
+  content: string;
+  receiveIdType?: string | null;
+  receiveId?: string | null;
+  replyToId?: string | null;
+  patchMessageId?: string | null;
+  chatKey?: string | null;
+  userKey?: string | null;
+  createdAt: Date;
+}
+
+export interface OutboxRow {
+  id: number;
+  uuid: string;
+  op: string;
+  receiveIdType: string | null;
+  receiveId: string | null;
+  replyToId: string | null;
+  patchMessageId: string | null;
+  msgType: string;
+  content: string;
+  chatKey: string | null;
+  userKey: string | null;
+  attempts: number;
+}
+
+export class FastStore {
+  private readonly db: Database.Database;
+  private readonly st;
+
+  constructor(databaseUrl: string) {
+    this.db = new Database(sqlitePath(databaseUrl));
+    this.db.pragma('journal_mode = WAL');
+    // Never block the thread waiting for a lock that Prisma (on this same thread) holds: retry asynchronously instead.
+    this.db.pragma('busy_timeout = 0');
+    this.st = {
+      insertEvent: this.db.prepare(
+        `INSERT OR IGNORE INTO "ProcessedEvent" ("eventId","eventType","chatId","payload","status","receivedAt") VALUES (?,?,?,?,'received',?)`,
+      ),
+      eventStatus: this.db.prepare(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = ?`),
+      finishEvent: this.db.prepare(`UPDATE "ProcessedEvent" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "eventId" = ?`),
+      insertOutbox: this.db.prepare(
+        `INSERT OR IGNORE INTO "OutboxMessage" ("uuid","dedupeKey","op","msgType","content","receiveIdType","receiveId","replyToId","patchMessageId","chatKey","userKey","status","attempts","nextAttemptAt","createdAt")
+         VALUES (@uuid,@dedupeKey,@op,@msgType,@content,@receiveIdType,@receiveId,@replyToId,@patchMessageId,@chatKey,@userKey,'pending',0,@createdAt,@createdAt)`,
+      ),
+      outboxByKey: this.db.prepare(`SELECT "id","uuid" FROM "OutboxMessage" WHERE "dedupeKey" = ?`),
+      pendingAfter: this.db.prepare(
+        `SELECT "id","uuid","op","receiveIdType","receiveId","replyToId","patchMessageId","msgType","content","chatKey","userKey","attempts"
+         FROM "OutboxMessage" WHERE "status" IN ('pending','sending') AND "id" > ? ORDER BY "id" ASC LIMIT ?`,
+      ),
+      sent: this.db.prepare(`UPDATE "OutboxMessage" SET "status"='sent',"attempts"=?,"messageId"=?,"sentAt"=?,"lastError"=NULL WHERE "id"=?`),
+      failed: this.db.prepare(`UPDATE "OutboxMessage" SET "status"='failed',"attempts"=?,"lastError"=? WHERE "id"=?`),
+      deferred: this.db.prepare(`UPDATE "OutboxMessage" SET "status"='pending',"attempts"=?,"lastError"=?,"nextAttemptAt"=? WHERE "id"=?`),
+    };
+  }
+
+  /** Runs a statement; on SQLITE_BUSY (Prisma holds the write lock in a transaction) waits a little and retries. */
+  private async retry<T>(fn: () => T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fn();
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt > 2000) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(20, 1 + attempt)));
+      }
+    }
+  }
+
+  /** Stores a new event; false when its event_id is already there (a redelivery). */
+  insertEvent(e: { eventId: string; eventType: string; chatId: string | null; payload: string; receivedAt: Date }): Promise<boolean> {
+    return this.retry(() => this.st.insertEvent.run(e.eventId, e.eventType, e.chatId, e.payload, sqlDate(e.receivedAt)).changes === 1);
+  }
+
+  eventStatus(eventId: string): string | undefined {
+    return (this.st.eventStatus.get(eventId) as { status: string } | undefined)?.status;
+  }
+
+  finishEvent(eventId: string, status: 'done' | 'failed', error: string | null, at: Date): Promise<void> {
+    return this.retry(() => void this.st.finishEvent.run(status, error, sqlDate(at), eventId));
+  }
+
+  /** Inserts an outbox row; a repeated dedupe key returns the existing row with `duplicate: true`. */
+  insertOutbox(row: OutboxInsert): Promise<{ id: number; uuid: string; duplicate: boolean }> {
+    return this.retry(() => {
+      const r = this.st.insertOutbox.run({
+        receiveIdType: null, receiveId: null, replyToId: null, patchMessageId: null, chatKey: null, userKey: null,
+        ...row,
+        createdAt: sqlDate(row.createdAt),
+      });
+      if (r.changes === 1) return { id: Number(r.lastInsertRowid), uuid: row.uuid, duplicate: false };
+      const existing = this.st.outboxByKey.get(row.dedupeKey) as { id: number; uuid: string } | undefined;
+      if (!existing) throw new Error(`outbox row for ${row.dedupeKey ?? row.uuid} was neither inserted nor found; its uuid may collide`);
+      return { ...existing, duplicate: true };
+    });
+  }
+
+  pendingAfter(lastId: number, take: number): OutboxRow[] {
+    return this.st.pendingAfter.all(lastId, take) as OutboxRow[];
+  }
+
+  markSent(id: number, attempts: number, messageId: string | null, at: Date): Promise<void> {
+    return this.retry(() => void this.st.sent.run(attempts, messageId, sqlDate(at), id));
+  }
+
+  markFailed(id: number, attempts: number, reason: string): Promise<void> {
+    return this.retry(() => void this.st.failed.run(attempts, reason, id));
+  }
+
+  markDeferred(id: number, attempts: number, reason: string, next: Date): Promise<void> {
+    return this.retry(() => void this.st.deferred.run(attempts, reason, sqlDate(next), id));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
