@@ -23,3 +23,9 @@ export function clip(text: string, max = 200): string {
 export function userText(text: string, max = 200): string {
   return escapeMd(clip(text, max));
 }
+
+/** The first `max` characters (code points) of a text: never splits an emoji into a lone surrogate, which the database refuses. */
+export function cut(text: string, max: number): string {
+  const chars = Array.from(text.toWellFormed());
+  return chars.length <= max ? chars.join('') : chars.slice(0, max).join('');
+}

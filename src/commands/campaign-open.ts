@@ -1,4 +1,5 @@
 /** Why: `/campaign open` (/开启评选): the secretariat drafts a round from the cycle file; it opens only when the card is confirmed. */
+import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
 import { buildMilestones, validateMilestones, MILESTONE_IDS, type MilestoneId } from '../domain/calendar.ts';
@@ -15,7 +16,7 @@ const dateText = (label: string) =>
   z.string().transform((v, ctx) => {
     const r = parseUserDate(v);
     if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: 'args.bad_date', params: { label, value: v.slice(0, 20) } });
+      ctx.addIssue({ code: 'custom', message: 'args.bad_date', params: { label, value: cut(v, 20) } });
       return z.NEVER;
     }
     return r.date;
@@ -48,14 +49,14 @@ export const args = z
       }
       const milestone = OPTION_TO_MILESTONE[key] ?? (MILESTONE_IDS as readonly string[]).find((id) => id === key.replace(/-/g, '_'));
       if (!milestone) {
-        ctx.addIssue({ code: 'custom', message: 'args.unknown_option', params: { option: key.slice(0, 20) } });
+        ctx.addIssue({ code: 'custom', message: 'args.unknown_option', params: { option: cut(key, 20) } });
         continue;
       }
       const d = dateText(`--${key}`).safeParse(value);
       if (d.success) overrides[milestone as MilestoneId] = d.data;
       else ctx.addIssue({ ...(d.error.issues[0] as object), code: 'custom' } as never);
     }
-    return { name: a.positional.join(' ').slice(0, 60), opensOn, tiers, overrides };
+    return { name: cut(a.positional.join(' '), 60), opensOn, tiers, overrides };
   });
 
 export const campaignOpen = defineCommand({

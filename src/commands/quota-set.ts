@@ -1,4 +1,5 @@
 /** Why: `/quota set <region> 百佳=N 千佳=M` (/设置名额): the secretariat allocates places; the total stays within 第五条's 1,000. */
+import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
 import { validateQuotaChange, type QuotaEntry } from '../domain/quota.ts';
@@ -20,7 +21,7 @@ export const args = z
     let bad = false;
     for (const [tierInput, raw] of Object.entries(tiers)) {
       if (!/^\d{1,5}$/.test(raw.trim())) {
-        ctx.addIssue({ code: 'custom', message: 'args.quota_number', params: { tier: tierInput.slice(0, 20), value: raw.slice(0, 20) } });
+        ctx.addIssue({ code: 'custom', message: 'args.quota_number', params: { tier: cut(tierInput, 20), value: cut(raw, 20) } });
         bad = true;
         continue;
       }

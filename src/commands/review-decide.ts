@@ -1,4 +1,5 @@
 /** Why: reviewers decide by card: a bank's member-unit admin (百佳 资格审定), then the regional association (初选, within quota). */
+import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCardAction } from './types.ts';
 import { checkPreselection } from '../domain/quota.ts';
@@ -28,7 +29,7 @@ export const reviewDecide = defineCardAction({
         : (await roles.has(ctx.userId, 'regional_admin', { type: 'region', id: a.unit.regionId })) || (await roles.has(ctx.userId, 'secretariat'));
     if (!allowed) return ctx.toast('error', ctx.t('review.forbidden', { role: ctx.t(v.stage === 'member' ? 'roles.member_admin' : 'roles.regional_admin') }));
 
-    const reason = String(ctx.action.formValue?.reason ?? '').trim().slice(0, 200);
+    const reason = cut(String(ctx.action.formValue?.reason ?? '').trim(), 200);
     if (v.d === 'reject' && !reason) return ctx.toast('warning', ctx.t('review.need_reason'));
     // 百佳 goes member review → region review; 千佳 goes straight to the region.
     const from: ApplicationStatus = v.stage === 'member' ? 'SUBMITTED' : a.tier === 'bai' ? 'QUALIFIED' : 'SUBMITTED';

@@ -1,4 +1,5 @@
 /** Why: `/role grant @user <role> [scope]` and `/role revoke` (/授予角色, /撤销角色): the secretariat decides who may do what, and where. */
+import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand } from './types.ts';
 import { ROLES, ROLE_SCOPE, type Role } from '../store/roles.ts';
@@ -25,7 +26,7 @@ export const args = z
     const user = /^@?(ou_[0-9A-Za-z_]+)$/.exec(w[0]!)?.[1];
     if (!user) ctx.addIssue({ code: 'custom', message: 'args.role_user' });
     const role = roleFromInput(w[1]!);
-    if (!role) ctx.addIssue({ code: 'custom', message: 'args.role_unknown', params: { role: w[1]!.slice(0, 20) } });
+    if (!role) ctx.addIssue({ code: 'custom', message: 'args.role_unknown', params: { role: cut(w[1]!, 20) } });
     return { user: user ?? '', role: (role ?? 'inspector') as Role, scope: w.slice(2).join(' ').trim() || undefined };
   });
 

@@ -1,4 +1,5 @@
 /** Why: 中银协's secretariat approves or denies a special-case request by card (第十一条 last paragraph); the manager is told. */
+import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCardAction } from './types.ts';
 import { button, buttonRow, card, md } from '../cards/common.ts';
@@ -18,7 +19,7 @@ export const specialDecide = defineCardAction({
     const store = ctx.services.apply.app.specialCases;
     const sc = await store.get(v.id);
     if (!sc) return ctx.toast('warning', ctx.t('errors.bad_card_value'));
-    const reason = String(ctx.action.formValue?.reason ?? '').trim().slice(0, 200);
+    const reason = cut(String(ctx.action.formValue?.reason ?? '').trim(), 200);
     if (v.d === 'deny' && !reason) return ctx.toast('warning', ctx.t('special.need_reason'));
     const title = ctx.t('special.card_title', { id: sc.id });
     if (!(await store.decide(ctx.userId, sc.id, v.d === 'approve', reason || null))) {

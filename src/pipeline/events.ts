@@ -85,7 +85,8 @@ export function normalizeMessage(eventId: string, event: Record<string, unknown>
     return [{ key: mm.key, openId: str(obj(mm.id)?.open_id), name: str(mm.name) }];
   });
   const messageType = str(message.message_type) ?? 'unknown';
-  const raw = parseText(messageType, str(message.content));
+  // Lone surrogates (a cut emoji) are refused by the database and by Feishu: make the text well-formed at the door.
+  const raw = parseText(messageType, str(message.content)).toWellFormed();
   // When we do not know our own open_id, any real mention counts (better to answer than to go silent).
   const mentionedBot = botOpenId ? mentions.some((m) => m.openId === botOpenId) : mentions.some((m) => !!m.openId);
   return {

@@ -1,4 +1,5 @@
 /** Why: the application dialog as an explicit state machine: pure steps and transitions, persisted by the flow. */
+import { cut } from '../../cards/markdown.ts';
 import { evaluate, nextQuestion, validateOpenedOn, INSTITUTION_TYPES, UNIT_KINDS, type EligibilityAnswers, type QuestionId, type Verdict } from '../../domain/eligibility.ts';
 import { parseUserDate, type LocalDate } from '../../domain/dates.ts';
 
@@ -77,7 +78,7 @@ export function answer(state: ApplyState, q: QuestionId, raw: string, o: { today
     answers[q] = v;
   } else {
     const d = parseUserDate(raw.replace(/\s*[+-]\d{4}$/, '').slice(0, 40));
-    if (!d.ok) return { problem: { key: d.reason === 'impossible' ? 'apply.date_impossible' : 'apply.date_format', params: { input: raw.slice(0, 20) } } };
+    if (!d.ok) return { problem: { key: d.reason === 'impossible' ? 'apply.date_impossible' : 'apply.date_format', params: { input: cut(raw, 20) } } };
     const p = validateOpenedOn(d.date, o.today);
     if (p) return { problem: { key: 'apply.date_future', params: { date: d.date, today: o.today } } };
     answers.openedOn = d.date;
