@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { PrismaClient } from './store/db.ts';
 import { databaseHealth } from './store/db.ts';
+import { FastStore } from './store/fast.ts';
 import { fetchBotInfo, type LarkClient } from './send/client.ts';
 import { Sender } from './send/sender.ts';
 import type { Pace } from './send/limiter.ts';
@@ -23,6 +24,13 @@ import { ApplicationFlowServices, loadChecklistFile } from './flows/apply/servic
 import type { Checklist } from './domain/checklist.ts';
 import type { CycleTemplate } from './domain/calendar.ts';
 import { webhookRouter } from './receive/webhook.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { checklistMissing, defaultSources, type MissingItems, type ReminderSources } from './scheduler/sources.ts';
+import { loadReminderPolicyFile } from './scheduler/policy-file.ts';
+import type { ReminderPolicy } from './domain/reminder-policy.ts';
+import { InspectionStore } from './store/inspections.ts';
+import { ResultStore } from './store/results.ts';
+import { loadRubrics, type RubricSet } from './store/rubrics.ts';
 import { buildFeatures } from './features.ts';
 
 export interface AppOptions {
@@ -37,6 +45,12 @@ export interface AppOptions {
   cycle?: CycleTemplate;
   checklist?: Checklist;
   senderConcurrency?: number;
+  /** Inspection score sheets (default: prompts/zh-CN/rubrics/*.yaml, validated here). */
+  rubrics?: RubricSet;
+  /** The reminder policy (default: prompts/zh-CN/reminders.yaml, validated here). */
+  reminderPolicy?: ReminderPolicy;
+  /** Data other features supply to reminders: applications' missing items, inspectors' schedules. */
+  reminderSources?: Partial<ReminderSources> & { missingItems?: MissingItems };
 }
 
 export interface App {
@@ -45,6 +59,8 @@ export interface App {
   sender: Sender;
   intake: Intake;
   router: Router;
+  /** Deadline reminders. main.ts calls scheduler.start() (cron); tests and the sandbox call scheduler.tick(). */
+  scheduler: Scheduler;
   /** Learns the bot's identity, resumes unfinished events and the outbox. */
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
@@ -56,8 +72,10 @@ export interface App {
 export function createApp(o: AppOptions): App {
   const messages = o.messages ?? loadMessages();
   let botOpenId: string | null = null;
+  const fast = new FastStore(o.config.databaseUrl);
   const sender = new Sender({
     prisma: o.prisma,
+    fast,
     lark: o.lark,
     logger: o.logger.child({ mod: 'sender' }),
     clock: o.clock,
@@ -66,15 +84,39 @@ export function createApp(o: AppOptions): App {
     concurrency: o.senderConcurrency,
   });
   const now = () => o.clock.now();
+  const cycle = o.cycle ?? loadCycleFile();
+  const checklist = o.checklist ?? loadChecklistFile();
+  // Reminders list what each application lacks as the checklist computes it, unless the caller plugs in another source.
+  const reminderSources = defaultSources(o.prisma, { missingItems: checklistMissing(o.prisma, checklist), ...o.reminderSources });
+  const scheduler = new Scheduler({
+    prisma: o.prisma,
+    sender,
+    clock: o.clock,
+    logger: o.logger,
+    messages,
+    timezone: o.config.timezone,
+    cycle,
+    policy: o.reminderPolicy ?? loadReminderPolicyFile(cycle),
+    sources: reminderSources,
+    // Idle application dialogs end with a friendly note on the same clock as reminders (cron, or the sandbox's jumps).
+    housekeeping: () => services.apply.flow.sweep(),
+  });
+  const rubrics = o.rubrics ?? loadRubrics();
+  const inspections = new InspectionStore(o.prisma, now);
   const services: Services = {
     roles: new RoleService(o.prisma, now),
     campaigns: new CampaignStore(o.prisma, now),
     directory: new Directory(o.prisma, now),
-    cycle: o.cycle ?? loadCycleFile(),
+    cycle,
+    reminders: scheduler,
+    reminderSources,
     apply: undefined as unknown as Services['apply'],
+    rubrics,
+    inspections,
+    results: new ResultStore(o.prisma, now, rubrics, inspections),
   };
-  const deps: Deps = { config: o.config, prisma: o.prisma, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
-  const applyServices = new ApplicationFlowServices(deps, o.checklist ?? loadChecklistFile());
+  const deps: Deps = { config: o.config, prisma: o.prisma, fast, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
+  const applyServices = new ApplicationFlowServices(deps, checklist);
   services.apply = { flow: new ApplyFlow(deps, applyServices), app: applyServices };
   const router = new Router(deps, buildFeatures(deps));
   const intake = new Intake(deps, router);
@@ -95,6 +137,7 @@ export function createApp(o: AppOptions): App {
     sender,
     intake,
     router,
+    scheduler,
     async start() {
       try {
         botOpenId = (await fetchBotInfo(o.lark))?.openId ?? null;
@@ -126,8 +169,10 @@ export function createApp(o: AppOptions): App {
     },
     async stop() {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await scheduler.stop();
       await intake.queue.drained();
       await sender.stop();
+      fast.close();
     },
   };
 }

@@ -13,6 +13,12 @@ import { regionAdd } from './commands/region-add.ts';
 import { bankAdd } from './commands/bank-add.ts';
 import { chatBind } from './commands/chat-bind.ts';
 import { roleGrant, roleRevoke } from './commands/role-grant.ts';
+import { remindersPreview } from './commands/reminders-preview.ts';
+import { remindersPause } from './commands/reminders-pause.ts';
+import { remindersResume } from './commands/reminders-resume.ts';
+import { mute } from './commands/mute.ts';
+import { unmute } from './commands/unmute.ts';
+import { campaignStatusCard } from './commands/campaign-status-card.ts';
 import { apply, applyStart } from './commands/apply.ts';
 import { applyAnswer, applyPick, applyRestart, applyStep } from './commands/apply-dialog.ts';
 import { cancelCommand, resumeAction, resumeCommand } from './commands/apply-session.ts';
@@ -20,15 +26,31 @@ import { mineAction, myCommand, openAction } from './commands/my-applications.ts
 import { itemAction, submitAction, submitCommand } from './commands/submit.ts';
 import { reviewDecide } from './commands/review-decide.ts';
 import { specialBegin, specialDecide } from './commands/special-decide.ts';
+import { inspectAssign } from './commands/inspect-assign.ts';
+import { inspectRecuse } from './commands/inspect-recuse.ts';
+import { inspectorBank } from './commands/inspector-bank.ts';
+import { score } from './commands/score.ts';
+import { scoreSubmit } from './commands/score-submit.ts';
+import { scoreOpen, scoreSave, scoreSubmitButton } from './commands/score-form.ts';
+import { rubricShow, rubricUse } from './commands/rubric.ts';
+import { results } from './commands/results.ts';
+import { resultsPublish } from './commands/results-publish.ts';
+import { resultsAnnounce } from './commands/results-announce.ts';
+import { objection } from './commands/objection.ts';
+import { objectionOpen, objectionSubmit } from './commands/objection-card.ts';
+import { exportCommand } from './commands/export.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
     help, campaignOpen, campaignClose, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke,
     apply, resumeCommand, cancelCommand, myCommand, submitCommand,
+    remindersPreview, remindersPause, remindersResume, mute, unmute,
+    inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsAnnounce, objection, exportCommand,
   ] as Command<unknown>[];
   const cardActions = [
-    campaignConfirm,
+    campaignConfirm, campaignStatusCard,
     applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, reviewDecide, specialDecide, specialBegin,
+    scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
   ] as CardAction<unknown>[];
   return {
     commands,

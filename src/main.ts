@@ -1,6 +1,6 @@
 /** Why: the entry point: config → database → SDK client → createApp → webhook server, WS client, or the local sandbox. */
-import { loadConfig, ConfigError, SANDBOX_CREDENTIALS } from './config.ts';
-import { createLogger } from './log.ts';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
 import { systemClock } from './clock.ts';
 import { openDatabase } from './store/db.ts';
 import { createLarkClient } from './send/client.ts';
@@ -20,34 +20,47 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, secrets: [config.appSecret, config.encryptKey ?? '', config.verificationToken] });
   const started = Date.now();
+  if (config.sandbox) return runSandbox(config, logger, started);
   const prisma = await openDatabase(config.databaseUrl);
 
-  let fake: { url: string; setBotEndpoint(url: string): void; close(): Promise<void> } | null = null;
-  if (config.sandbox) {
-    const { createFakeFeishu } = await import('./sandbox/fake/index.ts');
-    fake = await createFakeFeishu({ ...SANDBOX_CREDENTIALS, clock: systemClock, logger: logger.child({ mod: 'fake-feishu' }) });
-    config = { ...config, domain: fake.url };
-    logger.warn({ fake: fake.url }, 'no LARK_APP_ID: running in sandbox mode against the embedded fake Feishu Open Platform');
-  }
-
-  if (!config.sandbox && config.eventMode === 'webhook' && !config.encryptKey) {
+  if (config.eventMode === 'webhook' && !config.encryptKey) {
     logger.warn('LARK_ENCRYPT_KEY is not set: Feishu will send unsigned, unencrypted events, and only the verification token protects /lark/events. Set an Encrypt Key in 事件与回调 > 加密策略.');
   }
   const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger });
   const app = createApp({ config, lark, prisma, clock: systemClock, logger });
-  await app.start();
+  // Listen first: Feishu's deliveries are acknowledged from the first moment; start() then learns the bot's identity
+  // (one Open API round trip) and resumes the outbox and any unfinished events.
   const { url } = await app.listen(config.port);
-  fake?.setBotEndpoint(`${url}/lark/events`);
+  await app.start();
+  // Reminders: a cron job in BOT_TIMEZONE, plus one tick now that sends what fell due while the bot was down.
+  app.scheduler.start();
   let ws: { close(): void } | null = null;
-  if (config.eventMode === 'ws' && !config.sandbox) ws = startWsClient({ config, logger, intake: app.intake });
-  logger.info({ url, mode: config.sandbox ? 'sandbox' : config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);
+  if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake });
+  logger.info({ url, mode: config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     ws?.close();
     await app.stop();
-    await fake?.close();
     await prisma.$disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * Sandbox mode (no LARK_APP_ID): the embedded fake Open Platform, the real bot on its own SQLite file, and the page at
+ * /sandbox, all on this machine.
+ */
+async function runSandbox(config: Config, logger: Logger, started: number): Promise<void> {
+  const { startSandbox, sandboxDatabaseUrl } = await import('./sandbox/web/index.ts');
+  const sb = await startSandbox({ config, logger, databaseUrl: sandboxDatabaseUrl(process.env), port: config.port });
+  logger.warn({ fake: sb.fake.url }, 'no LARK_APP_ID: running in sandbox mode against the embedded fake Feishu Open Platform');
+  logger.info({ url: sb.url, db: sb.config.databaseUrl, readyMs: Date.now() - started }, `sandbox ready: open ${sb.pageUrl} in a browser to chat with the bot`);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await sb.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { PrismaClient } from '../store/db.ts';
+import type { FastStore } from '../store/fast.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Messages } from '../prompts/index.ts';
 import type { InboundCardAction, InboundMessage } from './events.ts';
@@ -13,6 +14,11 @@ import type { Directory } from '../store/directory.ts';
 import type { CycleTemplate } from '../domain/calendar.ts';
 import type { ApplyFlow } from '../flows/apply/flow.ts';
 import type { ApplicationFlowServices } from '../flows/apply/services.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
+import type { ReminderSources } from '../scheduler/sources.ts';
+import type { InspectionStore } from '../store/inspections.ts';
+import type { ResultStore } from '../store/results.ts';
+import type { RubricSet } from '../store/rubrics.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
 
@@ -22,14 +28,24 @@ export interface Services {
   campaigns: CampaignStore;
   directory: Directory;
   cycle: CycleTemplate;
+  /** Deadline reminders: tick, preview, pause/resume, mute (src/scheduler). */
+  reminders: Scheduler;
+  /** Where reminders read applications' missing items and inspectors' schedules; other features may replace these. */
+  reminderSources: ReminderSources;
   /** The application dialog and its lasting side (set by createApp once deps exist). */
   apply: { flow: ApplyFlow; app: ApplicationFlowServices };
+  /** Inspection score sheets (prompts/zh-CN/rubrics), assignments and scores, and each round's results. */
+  rubrics: RubricSet;
+  inspections: InspectionStore;
+  results: ResultStore;
 }
 
 /** Everything long-lived that handlers share; built once by createApp. */
 export interface Deps {
   config: Config;
   prisma: PrismaClient;
+  /** Prepared statements for the per-event hot path (dedupe, event status, outbox). */
+  fast: FastStore;
   sender: Sender;
   clock: Clock;
   logger: Logger;

@@ -113,6 +113,16 @@ describe('idle sweep', () => {
   });
 });
 
+describe('idle sweep on the scheduler tick', () => {
+  it('the reminder tick also ends idle dialogs', async () => {
+    for (const t of ['申报', '1']) await say(h, MGR, t);
+    h.clock.advance(25 * 3600_000);
+    await h.app.scheduler.tick();
+    await h.app.settle();
+    expect(h.fake.messagesTo(MGR).filter((m) => textOf(m).includes('已自动结束'))).toHaveLength(1);
+  });
+});
+
 describe('eligibility dialog by card', () => {
   it('runs on buttons and the date picker, updating the card in place; a stale click changes nothing', async () => {
     const announcement = h.fake.messagesTo('oc_bj').find((m) => textOf(m).includes('检查申报资格'))!;

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   dbUrl?: string;
   fake?: FakeFeishu;
   start?: boolean;
+  /** The SDK client's request timeout (default 10 s); fault tests with held answers use a short one. */
+  larkTimeoutMs?: number;
 }
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -82,7 +84,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const prisma = await openDatabase(dbUrl);
 
   const build = async (start: boolean) => {
-    const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: fake.url, logger });
+    const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: fake.url, logger, timeoutMs: opts.larkTimeoutMs });
     const app = createApp({ config, lark, prisma, clock, logger, pace: virtualPace() });
     if (start) await app.start();
     const { url } = await app.listen(0, '127.0.0.1');
