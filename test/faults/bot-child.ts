@@ -1,0 +1,53 @@
+/** Why: the kill -9 test needs the bot in a process of its own, so it can be killed mid-fan-out while the fake (in the test) lives on. */
+// Env: FAKE_URL, DATABASE_URL, CLOCK_START (ISO), FANOUT ('ou_a,ou_b,…': recipients to enqueue one reminder each),
+// WAIT_FOR_GO ('1': start the fan-out on the first IPC message instead of at once).
+// IPC out: {type:'ready', url} once listening, {type:'enqueued'} after the fan-out is written, {type:'drained'} when
+// no event and no outbox row is left unfinished. Logs (pino JSON) go to stdout for the test's secrets check.
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { createLarkClient } from '../../src/send/client.ts';
+import { virtualPace } from '../../src/send/limiter.ts';
+import { createApp } from '../../src/app.ts';
+import { CREDS } from '../helpers/harness.ts';
+
+const clock = new ManualClock(process.env.CLOCK_START ?? '2026-03-02T02:00:00Z');
+const config = loadConfig({
+  LARK_APP_ID: CREDS.appId,
+  LARK_APP_SECRET: CREDS.appSecret,
+  LARK_ENCRYPT_KEY: CREDS.encryptKey,
+  LARK_VERIFICATION_TOKEN: CREDS.verificationToken,
+  LARK_DOMAIN: process.env.FAKE_URL,
+  DATABASE_URL: process.env.DATABASE_URL,
+  LOG_LEVEL: 'debug',
+});
+const logger = createLogger({ level: 'debug', secrets: [CREDS.appSecret, CREDS.encryptKey] });
+const prisma = await openDatabase(config.databaseUrl);
+const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger, timeoutMs: 2000 });
+const app = createApp({ config, lark, prisma, clock, logger, pace: virtualPace() });
+await app.start();
+const { url } = await app.listen(0, '127.0.0.1');
+logger.info({ url }, 'fault-test bot ready');
+process.send?.({ type: 'ready', url });
+
+// The reminder job starts when the test says so (after its events are acknowledged: the job's long chain of awaited
+// queries holds the event loop, and deliveries would otherwise wait for it). One message per recipient, keyed, so
+// running it again after a crash is a no-op for what exists.
+if (process.env.WAIT_FOR_GO === '1') await new Promise<void>((resolve) => process.once('message', () => resolve()));
+const recipients = (process.env.FANOUT ?? '').split(',').filter(Boolean);
+for (const openId of recipients) {
+  await app.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: openId, msgType: 'text', content: { text: `申报截止提醒（${openId}）` }, dedupeKey: `fault:remind:${openId}` });
+}
+process.send?.({ type: 'enqueued' });
+
+for (;;) {
+  await app.settle();
+  const open = await prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+  const unfinished = await prisma.processedEvent.count({ where: { status: 'received' } });
+  if (open === 0 && unfinished === 0) break;
+  await new Promise((r) => setTimeout(r, 20));
+}
+logger.info({ sent: app.sender.stats }, 'fault-test bot drained');
+process.send?.({ type: 'drained' });
+process.once('disconnect', () => process.exit(0));
