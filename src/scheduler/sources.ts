@@ -79,17 +79,30 @@ export class DbApplicationProgress implements ApplicationProgressSource {
 }
 
 /**
- * Default until inspections exist (issue 6): nobody has a schedule, so inspectors get no reminders and nothing about
- * inspections is escalated. Issue 6 replaces it with a source that reads its assignment table: one row per
- * (inspector, application) with the planned date, the kind of check (现场检查 / 暗访 / 档案) and whether it is done.
+ * Inspections assigned (issue 6) and not recused: one visit per (inspector, application), `done` once submitted.
+ * Assignments carry no planned date, so the schedule is "these units, within the inspection window".
  */
-export const noInspections: InspectionScheduleSource = {
-  visits: async () => [],
-};
+export class DbInspectionSchedule implements InspectionScheduleSource {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async visits(campaignId: number): Promise<InspectionVisit[]> {
+    const apps = await this.prisma.application.findMany({ where: { campaignId, status: 'PRESELECTED' }, select: { id: true, tier: true, unitId: true } });
+    if (!apps.length) return [];
+    const rows = await this.prisma.inspection.findMany({ where: { applicationId: { in: apps.map((a) => a.id) }, recusedAt: null } });
+    const units = new Map((await this.prisma.unit.findMany({ where: { id: { in: apps.map((a) => a.unitId) } } })).map((u) => [u.id, u]));
+    const appById = new Map(apps.map((a) => [a.id, a]));
+    return rows.flatMap((r) => {
+      const a = appById.get(r.applicationId);
+      const u = a && units.get(a.unitId);
+      if (!a || !u) return [];
+      return [{ inspectorOpenId: r.inspectorOpenId, applicationId: a.id, unitName: u.name, regionId: u.regionId, memberUnitId: u.memberUnitId, tier: a.tier, date: null, kind: r.kind, done: r.status === 'SUBMITTED' }];
+    });
+  }
+}
 
 export function defaultSources(prisma: PrismaClient, o: Partial<ReminderSources> & { missingItems?: MissingItems } = {}): ReminderSources {
   return {
     applications: o.applications ?? new DbApplicationProgress(prisma, o.missingItems),
-    inspections: o.inspections ?? noInspections,
+    inspections: o.inspections ?? new DbInspectionSchedule(prisma),
   };
 }
