@@ -46,6 +46,10 @@ export class FastStore {
   constructor(databaseUrl: string) {
     this.db = new Database(sqlitePath(databaseUrl));
     this.db.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL: a commit survives the process being killed (the kill -9 fault test), and only an
+    // OS crash or power cut may lose the last commits, which Feishu's redelivery then brings again. FULL would fsync
+    // on every event and hold the event loop for each ack.
+    this.db.pragma('synchronous = NORMAL');
     // Never block the thread waiting for a lock that Prisma (on this same thread) holds: retry asynchronously instead.
     this.db.pragma('busy_timeout = 0');
     this.st = {
