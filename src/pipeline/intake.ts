@@ -112,7 +112,6 @@ export class Intake {
 
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
   private async route(inbound: Inbound): Promise<unknown> {
-    const prisma = this.deps.prisma;
     try {
       const result = inbound.kind === 'message' ? await this.router.handleMessage(inbound) : await this.router.handleCardAction(inbound);
       await this.deps.fast.finishEvent(inbound.eventId, 'done', null, this.deps.clock.now()).catch((err) => this.deps.logger.error({ err, eventId: inbound.eventId }, 'could not mark the event done; it may be worked on again after a restart (its replies are deduplicated)'));

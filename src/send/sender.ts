@@ -1,7 +1,7 @@
 /** Why: the one outbound path: every message is written to the outbox, then sent once, paced to Feishu's limits, with retries. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../store/db.ts';
-import type { FastStore } from '../store/fast.ts';
+import type { FastStore, OutboxRow } from '../store/fast.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../clock.ts';
 import { dropCachedToken, type LarkClient } from './client.ts';
@@ -31,7 +31,8 @@ export class MessageTooLargeError extends Error {
   }
 }
 
-export type Row = { id: number; uuid: string; op: string; receiveIdType: string | null; receiveId: string | null; replyToId: string | null; patchMessageId: string | null; msgType: string; content: string; chatKey: string | null; userKey: string | null; attempts: number };
+/** An outbox row as the drain works with it (read by FastStore.pendingAfter). */
+export type Row = OutboxRow;
 type Pending = Row & { readyAt: number; rateHits: number };
 
 export interface SenderOptions {
@@ -225,7 +226,6 @@ export class Sender {
   }
 
   private async sendOne(row: Pending): Promise<void> {
-    const prisma = this.o.prisma;
     // No 'sending' write before the call: a row found pending after a crash is resent with the same uuid, which
     // Feishu treats as the same message, so the extra write would buy nothing.
     row.attempts += 1;
