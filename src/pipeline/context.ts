@@ -6,7 +6,7 @@ import type { PrismaClient } from '../store/db.ts';
 import type { FastStore } from '../store/fast.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Messages } from '../prompts/index.ts';
-import type { InboundCardAction, InboundMessage } from './events.ts';
+import type { InboundCardAction, InboundMessage, InboundNotice } from './events.ts';
 import type { LarkClient } from '../send/client.ts';
 import type { RoleService } from '../store/roles.ts';
 import type { CampaignStore } from '../store/campaigns.ts';
@@ -132,8 +132,9 @@ export class MessageContext extends BaseContext {
     return this.msg.senderOpenId;
   }
 
-  /** Replies in the same chat, as a reply to the user's message. */
+  /** Replies in the same chat, as a reply to the user's message (with no message, as a menu click is, in p2p). */
   async reply(body: string | Card): Promise<number> {
+    if (!this.msg.messageId) return this.sendToUser(this.msg.senderOpenId, body);
     const { id } = await this.deps.sender.enqueue({
       op: 'reply',
       replyToId: this.msg.messageId,
@@ -147,6 +148,9 @@ export class MessageContext extends BaseContext {
 }
 
 export class CardContext extends BaseContext {
+  /** Runs a command as if the clicker had typed it to the bot (set by the router; a welcome card's buttons use it). */
+  run?: (text: string) => Promise<void>;
+
   constructor(deps: Deps, readonly action: InboundCardAction) {
     super(deps, action.eventId);
   }
@@ -162,5 +166,20 @@ export class CardContext extends BaseContext {
 
   toast(type: NonNullable<CardResponse['toast']>['type'], content: string, card?: Card): CardResponse {
     return card ? { toast: { type, content }, card: { type: 'raw', data: card } } : { toast: { type, content } };
+  }
+}
+
+/** A first-contact event: answers go to the person's p2p chat, or to the group the bot was added to. */
+export class NoticeContext extends BaseContext {
+  constructor(deps: Deps, readonly notice: InboundNotice, readonly run: (text: string) => Promise<void>) {
+    super(deps, notice.eventId);
+  }
+
+  get userId(): string {
+    return this.notice.operatorOpenId ?? '';
+  }
+
+  async reply(body: string | Card, dedupeKey?: string): Promise<number> {
+    return this.notice.kind === 'bot_added' ? this.sendToChat(this.notice.chatId, body, dedupeKey) : this.sendToUser(this.notice.operatorOpenId, body, dedupeKey);
   }
 }

@@ -32,9 +32,50 @@ export interface InboundCardAction {
   tag?: string;
   messageId?: string;
   chatId?: string;
+  /** The callback's card token: lets the bot update the clicked card later (30 minutes, twice) when it answers late. */
+  token?: string;
 }
 
-export type Inbound = InboundMessage | InboundCardAction;
+/** A person opened their chat with the bot (im.chat.access_event.bot_p2p_chat_entered_v1). */
+export interface InboundP2pEntered {
+  kind: 'p2p_entered';
+  eventId: string;
+  operatorOpenId: string;
+  chatId?: string;
+  /** Empty when the chat has no messages yet: a first meeting. */
+  lastMessageId?: string;
+}
+
+/** A click on the bot's menu (application.bot.menu_v6): it carries no chat, only who clicked and the item's key. */
+export interface InboundMenu {
+  kind: 'menu';
+  eventId: string;
+  operatorOpenId: string;
+  eventKey: string;
+  chatId?: undefined;
+}
+
+/** The bot was added to a group (im.chat.member.bot.added_v1). */
+export interface InboundBotAdded {
+  kind: 'bot_added';
+  eventId: string;
+  chatId: string;
+  operatorOpenId?: string;
+  chatName?: string;
+}
+
+/** Events that are neither a message nor a card callback: the first contacts. */
+export type InboundNotice = InboundP2pEntered | InboundMenu | InboundBotAdded;
+export type Inbound = InboundMessage | InboundCardAction | InboundNotice;
+
+/** Every event type the bot subscribes to (README, 事件与回调); WS mode registers exactly these. */
+export const HANDLED_EVENT_TYPES = [
+  'im.message.receive_v1',
+  'card.action.trigger',
+  'im.chat.access_event.bot_p2p_chat_entered_v1',
+  'application.bot.menu_v6',
+  'im.chat.member.bot.added_v1',
+] as const;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown): Record<string, unknown> | undefined =>
@@ -121,5 +162,27 @@ export function normalizeCardAction(eventId: string, event: Record<string, unkno
     tag: str(action.tag),
     messageId: str(context?.open_message_id),
     chatId: str(context?.open_chat_id),
+    token: str(event.token),
   };
+}
+
+/** The three first-contact events, or null for a type this file does not know. */
+export function normalizeNotice(eventId: string, eventType: string, event: Record<string, unknown>): InboundNotice | null {
+  if (eventType === 'im.chat.access_event.bot_p2p_chat_entered_v1') {
+    const openId = str(obj(event.operator_id)?.open_id);
+    if (!openId) throw new MalformedEventError('event.operator_id.open_id');
+    return { kind: 'p2p_entered', eventId, operatorOpenId: openId, chatId: str(event.chat_id), lastMessageId: str(event.last_message_id) || undefined };
+  }
+  if (eventType === 'application.bot.menu_v6') {
+    const openId = str(obj(obj(event.operator)?.operator_id)?.open_id);
+    const eventKey = str(event.event_key);
+    if (!openId || !eventKey) throw new MalformedEventError('event.operator.operator_id.open_id and event.event_key');
+    return { kind: 'menu', eventId, operatorOpenId: openId, eventKey };
+  }
+  if (eventType === 'im.chat.member.bot.added_v1') {
+    const chatId = str(event.chat_id);
+    if (!chatId) throw new MalformedEventError('event.chat_id');
+    return { kind: 'bot_added', eventId, chatId, operatorOpenId: str(obj(event.operator_id)?.open_id), chatName: str(event.name) };
+  }
+  return null;
 }

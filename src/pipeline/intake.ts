@@ -2,7 +2,7 @@
 import type { Deps } from './context.ts';
 import type { Router } from './router.ts';
 import { ChatQueue } from './queue.ts';
-import { normalizeCardAction, normalizeMessage, type Inbound } from './events.ts';
+import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound } from './events.ts';
 import type { Envelope } from '../receive/verify.ts';
 
 export type EventEnvelope = Extract<Envelope, { kind: 'event' }>;
@@ -57,8 +57,12 @@ export class Intake {
     if (env.eventType === 'im.message.receive_v1') item.inbound = normalizeMessage(env.eventId, env.event, this.deps.botOpenId());
     else if (env.eventType === 'card.action.trigger') item.inbound = normalizeCardAction(env.eventId, env.event);
     else {
-      this.deps.logger.debug({ eventType: env.eventType }, 'event type not handled; acknowledged');
-      return ACK;
+      const notice = normalizeNotice(env.eventId, env.eventType, env.event);
+      if (notice) item.inbound = notice;
+      else {
+        this.deps.logger.debug({ eventType: env.eventType }, 'event type not handled; acknowledged');
+        return ACK;
+      }
     }
   }
 
@@ -74,12 +78,17 @@ export class Intake {
     if (m.kind === 'message' && m.chatType === 'group' && !m.mentionedBot) return ACK;
   }
 
-  /** Stores event_id (and the payload, so work survives a crash after the ack); a duplicate is acknowledged and skipped. */
+  /**
+   * Stores event_id, and a message's message_id (Feishu may redeliver one message under a new event_id), with the
+   * payload, so work survives a crash after the ack; a duplicate of either is acknowledged and skipped.
+   */
   private async dedupe(item: IntakeItem): Promise<Answer | void> {
     const env = item.envelope!;
     if (item.source === 'recovery') return;
-    const chatId = item.inbound!.kind === 'message' ? item.inbound!.chatId : item.inbound!.chatId ?? null;
-    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() });
+    const inbound = item.inbound!;
+    const chatId = inbound.chatId ?? null;
+    const messageId = inbound.kind === 'message' ? inbound.messageId : null;
+    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, messageId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() });
     if (inserted) return;
     // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
     if (this.deps.fast.eventStatus(env.eventId) === 'received' && !this.working.has(env.eventId)) return;
@@ -89,11 +98,14 @@ export class Intake {
 
   private async dispatch(item: IntakeItem): Promise<Answer> {
     const inbound = item.inbound!;
-    // A person's p2p texts and card clicks share one queue, so a dialog never sees two of its steps at once.
-    const key = inbound.kind === 'message' && inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.kind === 'message' ? inbound.senderOpenId : inbound.operatorOpenId}`;
+    // A person's p2p texts, card clicks and menu clicks share one queue, so a dialog never sees two of its steps at once.
+    const key =
+      inbound.kind === 'message' ? (inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.senderOpenId}`)
+      : inbound.kind === 'bot_added' ? inbound.chatId
+      : `user:${inbound.operatorOpenId}`;
     this.working.add(inbound.eventId);
     const work = this.queue.run(key, () => this.route(inbound), inbound.kind === 'card');
-    if (inbound.kind === 'message') {
+    if (inbound.kind !== 'card') {
       work.catch(() => undefined);
       return ACK;
     }
@@ -113,7 +125,10 @@ export class Intake {
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
   private async route(inbound: Inbound): Promise<unknown> {
     try {
-      const result = inbound.kind === 'message' ? await this.router.handleMessage(inbound) : await this.router.handleCardAction(inbound);
+      const result =
+        inbound.kind === 'message' ? await this.router.handleMessage(inbound)
+        : inbound.kind === 'card' ? await this.router.handleCardAction(inbound)
+        : await this.router.handleEvent(inbound);
       await this.deps.fast.finishEvent(inbound.eventId, 'done', null, this.deps.clock.now()).catch((err) => this.deps.logger.error({ err, eventId: inbound.eventId }, 'could not mark the event done; it may be worked on again after a restart (its replies are deduplicated)'));
       return result;
     } catch (err) {

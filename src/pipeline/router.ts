@@ -1,8 +1,8 @@
 /** Why: sends each event to its one handler: a command, the user's active dialog, a card action, or help. */
 import type { Command, CardAction } from '../commands/types.ts';
 import { tokenize } from '../commands/types.ts';
-import { CardContext, MessageContext, type CardResponse, type Deps } from './context.ts';
-import type { InboundCardAction, InboundMessage } from './events.ts';
+import { CardContext, MessageContext, NoticeContext, type CardResponse, type Deps } from './context.ts';
+import type { InboundCardAction, InboundMessage, InboundNotice } from './events.ts';
 import { sendHelp } from '../commands/help.ts';
 
 /** A dialog that can claim free text while it is active for a user. */
@@ -15,10 +15,17 @@ export interface TextFlow {
 /** Decides whether a caller may run a command; a refusal names the roles needed. */
 export type Authorizer = (userId: string, cmd: Command<unknown>) => Promise<{ ok: true } | { ok: false; needed: readonly string[] }>;
 
+/** What the bot does on a first-contact event (a p2p chat opened, a menu click, being added to a group). */
+export interface EventHandler {
+  kind: InboundNotice['kind'];
+  handle(ctx: NoticeContext, inbound: InboundNotice): Promise<void>;
+}
+
 export interface RouterParts {
   commands: Command<unknown>[];
   cardActions: CardAction<unknown>[];
   flows: TextFlow[];
+  events?: EventHandler[];
   authorize?: Authorizer;
 }
 
@@ -93,11 +100,29 @@ export class Router {
 
   async handleCardAction(action: InboundCardAction): Promise<CardResponse> {
     const ctx = new CardContext(this.deps, action);
+    ctx.run = (text) => this.runAs(action.operatorOpenId, `${action.eventId}:run`, text);
     const name = typeof action.value.a === 'string' ? action.value.a : undefined;
     const handler = name ? this.actions.get(name) : undefined;
     if (!handler) return ctx.toast('warning', ctx.t('errors.unknown_action'));
     const parsed = handler.value.safeParse(action.value);
     if (!parsed.success) return ctx.toast('warning', ctx.t('errors.bad_card_value'));
     return handler.handle(ctx, parsed.data);
+  }
+
+  /** Hands a first-contact event to its handler; one the bot has no handler for is acknowledged and dropped. */
+  async handleEvent(notice: InboundNotice): Promise<void> {
+    const handler = this.parts.events?.find((e) => e.kind === notice.kind);
+    if (!handler) return;
+    const openId = notice.operatorOpenId;
+    const run = (text: string) => (openId ? this.runAs(openId, `${notice.eventId}:run`, text) : Promise.resolve());
+    await handler.handle(new NoticeContext(this.deps, notice, run), notice);
+  }
+
+  /** Runs `text` as if the person had typed it in their chat with the bot, with every check a typed command gets. */
+  runAs(openId: string, eventId: string, text: string): Promise<void> {
+    return this.handleMessage({
+      kind: 'message', eventId, messageId: '', chatId: '', chatType: 'p2p', senderOpenId: openId, senderType: 'user',
+      messageType: 'text', text, mentions: [], mentionedBot: false,
+    });
   }
 }

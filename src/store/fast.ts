@@ -54,7 +54,8 @@ export class FastStore {
     this.db.pragma('busy_timeout = 0');
     this.st = {
       insertEvent: this.db.prepare(
-        `INSERT OR IGNORE INTO "ProcessedEvent" ("eventId","eventType","chatId","payload","status","receivedAt") VALUES (?,?,?,?,'received',?)`,
+        // OR IGNORE covers both unique keys: a repeated event_id, and a message redelivered under a new event_id.
+        `INSERT OR IGNORE INTO "ProcessedEvent" ("eventId","eventType","chatId","messageId","payload","status","receivedAt") VALUES (?,?,?,?,?,'received',?)`,
       ),
       eventStatus: this.db.prepare(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = ?`),
       finishEvent: this.db.prepare(`UPDATE "ProcessedEvent" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "eventId" = ?`),
@@ -85,9 +86,12 @@ export class FastStore {
     }
   }
 
-  /** Stores a new event; false when its event_id is already there (a redelivery). */
-  insertEvent(e: { eventId: string; eventType: string; chatId: string | null; payload: string; receivedAt: Date }): Promise<boolean> {
-    return this.retry(() => this.st.insertEvent.run(e.eventId, e.eventType, e.chatId, e.payload, sqlDate(e.receivedAt)).changes === 1);
+  /**
+   * Stores a new event; false when its event_id is already there, or (for a message) its message_id is: Feishu may
+   * redeliver one message under a new event_id.
+   */
+  insertEvent(e: { eventId: string; eventType: string; chatId: string | null; messageId?: string | null; payload: string; receivedAt: Date }): Promise<boolean> {
+    return this.retry(() => this.st.insertEvent.run(e.eventId, e.eventType, e.chatId, e.messageId ?? null, e.payload, sqlDate(e.receivedAt)).changes === 1);
   }
 
   eventStatus(eventId: string): string | undefined {

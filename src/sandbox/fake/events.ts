@@ -1,33 +1,27 @@
 /** Why: the bot must see events exactly as Feishu sends them (shape, signature, encryption, redelivery) to be tested honestly. */
-// Signing: x-lark-signature = sha256_hex(timestamp + nonce + encryptKey + rawBody), sent only when an encrypt key is set.
-// Encryption: AES-256-CBC, PKCS7, key = sha256(encryptKey), random 16-byte IV prepended, base64 → {"encrypt":"…"}.
-// That is the inverse of Feishu's published decryption (vector: key "test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk="
-// → "hello world"). Shapes follow im.message.receive_v1 and card.action.trigger (schema 2.0) as documented by Feishu.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+// Shapes follow im.message.receive_v1, card.action.trigger, im.chat.access_event.bot_p2p_chat_entered_v1,
+// application.bot.menu_v6 and im.chat.member.bot.added_v1 (schema 2.0) as documented by Feishu and typed by the SDK.
+// Webhook deliveries are signed and encrypted (crypto.ts); over the long connection (ws.ts) the same JSON travels plain.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import { validateCard } from './cards.ts';
+import { encryptPayload, signPayload } from './crypto.ts';
 import { hex, type FakeState, type StoredMessage } from './state.ts';
 import type { CardActionDelivery, DeliveryForge, DeliveryResponse, MessageDelivery } from './types.ts';
+import type { WsDeliverOptions, WsGateway } from './ws.ts';
 
-export function encryptPayload(encryptKey: string, plaintext: string): string {
-  const key = createHash('sha256').update(encryptKey).digest();
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', key, iv);
-  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+export { encryptPayload, decryptPayload, signPayload } from './crypto.ts';
+
+/** How an event reaches the bot: POSTed to its webhook, or pushed over its long connection. */
+export type Transport = 'webhook' | 'ws';
+export interface TransportOptions {
+  /** Default: the fake's current transport (setTransport). */
+  via?: Transport;
+  /** Long connection only: which connection, fragmenting, a lost answer (see WsDeliverOptions). */
+  ws?: WsDeliverOptions;
 }
 
-export function decryptPayload(encryptKey: string, encrypted: string): string {
-  const key = createHash('sha256').update(encryptKey).digest();
-  const buf = Buffer.from(encrypted, 'base64');
-  const decipher = createDecipheriv('aes-256-cbc', key, buf.subarray(0, 16));
-  return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
-}
-
-export function signPayload(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey + rawBody).digest('hex');
-}
-
-export interface DeliverMessageOptions extends DeliveryForge {
+export interface DeliverMessageOptions extends DeliveryForge, TransportOptions {
   from: string;
   chatId?: string;
   chatType: 'p2p' | 'group';
@@ -44,7 +38,7 @@ export interface DeliverMessageOptions extends DeliveryForge {
   redeliver?: number;
 }
 
-export interface DeliverCardActionOptions extends DeliveryForge {
+export interface DeliverCardActionOptions extends DeliveryForge, TransportOptions {
   operator: string;
   value: Record<string, unknown>;
   messageId: string;
@@ -68,12 +62,22 @@ export interface DelivererDeps {
   botOpenId: string;
   botName: string;
   validateCards(): boolean;
+  ws: WsGateway;
   logger?: Logger;
   deliveryTimeoutMs?: number;
 }
 
+/** Any other event, as its `event` object; the header is added. */
+export interface DeliverEventOptions extends DeliveryForge, TransportOptions {
+  eventId?: string;
+  redeliver?: number;
+}
+
+const DAY_MS = 86_400_000;
+
 export class Deliverer {
   endpoint?: string;
+  transport: Transport = 'webhook';
   constructor(private readonly d: DelivererDeps) {}
 
   async deliverMessage(o: DeliverMessageOptions): Promise<MessageDelivery> {
@@ -139,7 +143,13 @@ export class Deliverer {
     const { state } = this.d;
     const user = state.ensureUser(o.operator);
     const msg = state.all.get(o.messageId);
+    // Card JSON 2.0: a card can be interacted with for 14 days; after that the client sends no callback at all.
+    if (msg?.sender.kind === 'app' && state.now() - msg.createTime > 14 * DAY_MS) {
+      throw new Error(`fake feishu: card ${o.messageId} was sent ${Math.floor((state.now() - msg.createTime) / DAY_MS)} days ago; JSON 2.0 cards take clicks for 14 days only, so Feishu would deliver no callback`);
+    }
     const eventId = o.eventId ?? hex(16);
+    const token = `c-${hex(20)}`;
+    if (msg) state.cardTokens.set(token, { messageId: msg.message_id, issuedAt: state.now(), uses: 0 });
     const action: Record<string, unknown> = { value: o.value, tag: o.tag ?? 'button' };
     if (o.option !== undefined) action.option = o.option;
     if (o.formValue !== undefined) action.form_value = o.formValue;
@@ -152,7 +162,7 @@ export class Deliverer {
       header: this.header(eventId, 'card.action.trigger', String(state.now() * 1000)),
       event: {
         operator: { tenant_key: this.d.tenantKey, user_id: user.userId, open_id: user.openId, union_id: user.unionId },
-        token: `c-${hex(20)}`,
+        token,
         action,
         host: 'im_message',
         context: { open_message_id: o.messageId, open_chat_id: o.chatId ?? msg?.chat_id ?? '' },
@@ -160,7 +170,9 @@ export class Deliverer {
     };
     const responses = await this.send(event, o, o.redeliver ?? 0);
     const first = responses[0]!;
-    const out: CardActionDelivery = { eventId, status: first.status, body: first.body, responses, cardApplied: false };
+    const grant = state.cardTokens.get(token);
+    if (grant) grant.answeredAt = state.now();
+    const out: CardActionDelivery = { eventId, token, status: first.status, body: first.body, responses, cardApplied: false };
     const card = (first.body as { card?: { type?: string; data?: unknown } } | undefined)?.card;
     if (first.status === 200 && !first.late && card?.type === 'raw' && msg?.sender.kind === 'app') {
       const check = this.d.validateCards() ? validateCard(card.data) : ({ ok: true } as const);
@@ -172,10 +184,55 @@ export class Deliverer {
     return out;
   }
 
+  /** Any schema-2.0 event: `event` as Feishu puts it under "event" (see test/fixtures/feishu/). */
+  async deliverEvent(eventType: string, event: Record<string, unknown>, o: DeliverEventOptions = {}): Promise<{ eventId: string; responses: DeliveryResponse[] }> {
+    const eventId = o.eventId ?? hex(16);
+    const payload = { schema: '2.0', header: this.header(eventId, eventType, String(this.d.state.now())), event };
+    return { eventId, responses: await this.send(payload, o, o.redeliver ?? 0) };
+  }
+
+  /** A person opens their chat with the bot (im.chat.access_event.bot_p2p_chat_entered_v1). */
+  deliverP2pEntered(o: { user: string; lastMessageId?: string } & DeliverEventOptions) {
+    const u = this.d.state.ensureUser(o.user);
+    const chat = this.d.state.ensureP2p(o.user);
+    return this.deliverEvent('im.chat.access_event.bot_p2p_chat_entered_v1', {
+      chat_id: chat.chatId,
+      operator_id: { union_id: u.unionId, user_id: u.userId, open_id: u.openId },
+      last_message_id: o.lastMessageId ?? '',
+      last_message_create_time: o.lastMessageId ? String(this.d.state.now() - 60_000) : '',
+    }, o);
+  }
+
+  /** A person clicks an item of the bot's menu whose action is 推送事件 (application.bot.menu_v6). */
+  deliverMenu(o: { user: string; eventKey: string } & DeliverEventOptions) {
+    const u = this.d.state.ensureUser(o.user);
+    return this.deliverEvent('application.bot.menu_v6', {
+      operator: { operator_name: u.name, operator_id: { union_id: u.unionId, user_id: u.userId, open_id: u.openId } },
+      event_key: o.eventKey,
+      timestamp: this.d.state.now(),
+    }, o);
+  }
+
+  /** Someone adds the bot to a group (im.chat.member.bot.added_v1); the bot becomes a member. */
+  deliverBotAdded(o: { chatId: string; operator: string; name?: string } & DeliverEventOptions) {
+    const { state } = this.d;
+    const u = state.ensureUser(o.operator);
+    const chat = state.chats.get(o.chatId) ?? state.addChat({ chatId: o.chatId, name: o.name ?? o.chatId, type: 'group', members: [o.operator] });
+    chat.botMember = true;
+    return this.deliverEvent('im.chat.member.bot.added_v1', {
+      chat_id: chat.chatId,
+      operator_id: { union_id: u.unionId, user_id: u.userId, open_id: u.openId },
+      external: false,
+      operator_tenant_key: this.d.tenantKey,
+      name: chat.name,
+      i18n_names: { zh_cn: chat.name, en_us: '', ja_jp: '' },
+    }, o);
+  }
+
   async deliverChallenge(o: { encrypted?: boolean } & DeliveryForge = {}): Promise<{ challenge: string; status: number; body: unknown; responses: DeliveryResponse[] }> {
     const challenge = randomUUID();
     const payload = { challenge, token: this.d.verificationToken, type: 'url_verification' };
-    const responses = await this.send(payload, { ...o, encrypt: o.encrypt ?? (o.encrypted === true && !!this.d.encryptKey) }, 0);
+    const responses = await this.send(payload, { ...o, via: 'webhook', encrypt: o.encrypt ?? (o.encrypted === true && !!this.d.encryptKey) }, 0);
     return { challenge, status: responses[0]!.status, body: responses[0]!.body, responses };
   }
 
@@ -191,7 +248,16 @@ export class Deliverer {
     };
   }
 
-  private async send(payload: unknown, forge: DeliveryForge, redeliver: number): Promise<DeliveryResponse[]> {
+  private async send(payload: unknown, forge: DeliveryForge & TransportOptions, redeliver: number): Promise<DeliveryResponse[]> {
+    if ((forge.via ?? this.transport) === 'ws') {
+      const out: DeliveryResponse[] = [];
+      for (let i = 0; i <= redeliver; i++) {
+        const r = await this.d.ws.deliver(payload, forge.ws);
+        // The answer frame's code is an HTTP-like status (200, or 500 when the handler threw).
+        out.push({ status: r.code, body: r.body, text: r.body === undefined ? '' : JSON.stringify(r.body), elapsedMs: r.elapsedMs, late: r.elapsedMs > 3000, connections: r.connections });
+      }
+      return out;
+    }
     const key = this.d.encryptKey;
     const encrypt = forge.encrypt ?? !!key;
     if (encrypt && !key) throw new Error('delivery: encryption requested but the fake has no encryptKey');

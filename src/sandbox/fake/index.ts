@@ -1,11 +1,12 @@
 /** Why: end-to-end tests, the browser sandbox and benchmarks point the real SDK at this loopback fake of Feishu. */
 import { systemClock } from '../../clock.ts';
 import { validateCard } from './cards.ts';
-import { Deliverer, type DeliverCardActionOptions, type DeliverMessageOptions } from './events.ts';
+import { Deliverer, type DeliverCardActionOptions, type DeliverEventOptions, type DeliverMessageOptions, type Transport } from './events.ts';
 import { Faults, RateLimiter } from './limits.ts';
 import { createOpenApi, resolveRoute } from './openapi.ts';
 import { startServer } from './server.ts';
 import { FakeState } from './state.ts';
+import { WsGateway } from './ws.ts';
 import type {
   CardActionDelivery, ChaosConfig, DeliveryForge, DeliveryResponse, FakeChat, FakeFeishuOptions, FakeMessage, FakeUser,
   FaultRule, MessageDelivery, RecordedCall,
@@ -13,7 +14,9 @@ import type {
 
 export * from './types.ts';
 export { validateCard, describeCardFailure, type CardCheck, type CardFailure } from './cards.ts';
-export { encryptPayload, decryptPayload, signPayload, type DeliverMessageOptions, type DeliverCardActionOptions } from './events.ts';
+export { encryptPayload, decryptPayload, signPayload, type DeliverMessageOptions, type DeliverCardActionOptions, type DeliverEventOptions, type Transport } from './events.ts';
+export { FEISHU_WS_CLIENT_CONFIG, type WsClientConfig, type WsConnection, type WsDeliverOptions, type WsDelivery, WsGateway } from './ws.ts';
+export { encodeFrame, decodeFrame, type WsFrame } from './frame.ts';
 
 export interface FakeFeishu {
   /** e.g. `http://127.0.0.1:54321`, no trailing slash: pass as the SDK's `domain`. */
@@ -54,8 +57,16 @@ export interface FakeFeishu {
   revokeTokens(): void;
 
   setBotEndpoint(url: string): void;
+  /** The long connection (POST /callback/ws/endpoint, then /ws/v2): its connections, pings, drops and deliveries. */
+  readonly ws: WsGateway;
+  /** Where deliveries go by default: the webhook (setBotEndpoint) or the long connection. */
+  setTransport(t: Transport): void;
   deliverMessage(o: DeliverMessageOptions): Promise<MessageDelivery>;
   deliverCardAction(o: DeliverCardActionOptions): Promise<CardActionDelivery>;
+  deliverEvent(eventType: string, event: Record<string, unknown>, o?: DeliverEventOptions): Promise<{ eventId: string; responses: DeliveryResponse[] }>;
+  deliverP2pEntered(o: { user: string; lastMessageId?: string } & DeliverEventOptions): Promise<{ eventId: string; responses: DeliveryResponse[] }>;
+  deliverMenu(o: { user: string; eventKey: string } & DeliverEventOptions): Promise<{ eventId: string; responses: DeliveryResponse[] }>;
+  deliverBotAdded(o: { chatId: string; operator: string; name?: string } & DeliverEventOptions): Promise<{ eventId: string; responses: DeliveryResponse[] }>;
   deliverChallenge(o?: { encrypted?: boolean } & DeliveryForge): Promise<{ challenge: string; status: number; body: unknown; responses: DeliveryResponse[] }>;
   deliverRaw(body: string, headers?: Record<string, string>): Promise<DeliveryResponse>;
 }
@@ -72,8 +83,10 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
   let validate = opts.validateCards ?? true;
   const logger = opts.logger;
 
+  let baseUrl = '';
+  const ws = new WsGateway({ appId: opts.appId, appSecret: opts.appSecret, baseUrl: () => baseUrl, logger });
   const dispatch = createOpenApi({
-    state, limiter, appId: opts.appId, appSecret: opts.appSecret, botOpenId, botName: opts.botName ?? 'Bot',
+    state, ws, limiter, appId: opts.appId, appSecret: opts.appSecret, botOpenId, botName: opts.botName ?? 'Bot',
     enforceLimits: () => enforce, validateCards: () => validate,
   });
   const srv = await startServer(
@@ -81,9 +94,11 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     opts.host ?? '127.0.0.1',
     opts.port ?? 0,
   );
+  baseUrl = srv.url;
+  ws.attach(srv.server);
   const deliverer = new Deliverer({
     state, appId: opts.appId, tenantKey, verificationToken: opts.verificationToken, encryptKey: opts.encryptKey || undefined,
-    botOpenId, botName: opts.botName ?? 'Bot', validateCards: () => validate, logger,
+    botOpenId, botName: opts.botName ?? 'Bot', validateCards: () => validate, ws, logger,
   });
   logger?.info({ url: srv.url }, 'fake feishu listening');
 
@@ -102,7 +117,10 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     get rateLimited() {
       return limiter.rateLimited;
     },
-    close: () => srv.close(),
+    close: async () => {
+      ws.close();
+      await srv.close();
+    },
     addUser: (u) => state.addUser(u),
     addChat: (c) => state.addChat(c),
     users: () => [...state.users.values()],
@@ -141,8 +159,16 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     setBotEndpoint(url) {
       deliverer.endpoint = url;
     },
+    ws,
+    setTransport(t) {
+      deliverer.transport = t;
+    },
     deliverMessage: (o) => deliverer.deliverMessage(o),
     deliverCardAction: (o) => deliverer.deliverCardAction(o),
+    deliverEvent: (type, event, o) => deliverer.deliverEvent(type, event, o),
+    deliverP2pEntered: (o) => deliverer.deliverP2pEntered(o),
+    deliverMenu: (o) => deliverer.deliverMenu(o),
+    deliverBotAdded: (o) => deliverer.deliverBotAdded(o),
     deliverChallenge: (o) => deliverer.deliverChallenge(o),
     deliverRaw: (body, headers) => deliverer.deliverRaw(body, headers),
   };

@@ -13,9 +13,12 @@ import type { RateLimiter, WindowName } from './limits.ts';
 import type { Answer, Multipart, Req } from './server.ts';
 import { hex, safeParse, type FakeState, type StoredMessage } from './state.ts';
 import type { RouteName } from './types.ts';
+import type { WsGateway } from './ws.ts';
 
 export interface OpenApiDeps {
   state: FakeState;
+  /** The long connection's gateway: answers POST /callback/ws/endpoint. */
+  ws: Pick<WsGateway, 'endpoint'>;
   limiter: RateLimiter;
   appId: string;
   appSecret: string;
@@ -34,6 +37,8 @@ const ROUTES: Array<{ method: string; re: RegExp; route: RouteName; keys: string
   { method: 'GET', re: /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members\/?$/, route: 'members', keys: ['chat_id'] },
   { method: 'GET', re: /^\/open-apis\/contact\/v3\/users\/([^/]+)\/?$/, route: 'user', keys: ['user_id'] },
   { method: 'POST', re: /^\/open-apis\/im\/v1\/files\/?$/, route: 'files', keys: [] },
+  { method: 'POST', re: /^\/open-apis\/interactive\/v1\/card\/update\/?$/, route: 'card_update', keys: [] },
+  { method: 'POST', re: /^\/callback\/ws\/endpoint\/?$/, route: 'ws_endpoint', keys: [] },
 ];
 
 export function resolveRoute(method: string, path: string): { route: RouteName; params: Record<string, string> } {
@@ -172,6 +177,29 @@ export function createOpenApi(d: OpenApiDeps): (req: Req) => Promise<Answer> {
     return ok({});
   }
 
+  /**
+   * POST /open-apis/interactive/v1/card/update (延时更新消息卡片): the callback's token, valid 30 minutes, at most twice,
+   * for the card that was clicked; only after the callback was answered (earlier, Feishu's page says, the update fails or
+   * is reverted at once: the fake accepts it and reverts it, noted `reverted`). Feishu's page names no error codes; the
+   * fake answers 300040 (token unknown or expired) and 300041 (token used twice already): our pick.
+   */
+  function cardUpdate(body: Record<string, unknown>): Answer {
+    const { token, card } = body;
+    if (typeof token !== 'string' || !token) return bad(9499, 'Bad Request: token is required');
+    if (!card || typeof card !== 'object' || Array.isArray(card)) return bad(9499, 'Bad Request: card must be the card JSON object');
+    const grant = state.cardTokens.get(token);
+    if (!grant || state.now() - grant.issuedAt > 30 * 60_000) return bad(300040, 'the card token is invalid or has expired (tokens are valid for 30 minutes)');
+    if (grant.uses >= 2) return bad(300041, 'the card token has been used twice already');
+    const content = JSON.stringify(card);
+    const invalid = checkContent('interactive', content);
+    if (invalid) return invalid;
+    grant.uses++;
+    const msg = state.all.get(grant.messageId);
+    if (grant.answeredAt === undefined) return { ...ok({}), note: 'reverted: updated before the callback was answered' };
+    if (msg) state.applyPatch(msg, content);
+    return { status: 200, body: { code: 0, msg: 'success' } };
+  }
+
   function members(chatId: string, q: Record<string, string>): Answer {
     const chat = state.chats.get(chatId);
     if (!chat) return bad(232006, 'Your request specifies a chat_id which is invalid.');
@@ -228,6 +256,8 @@ export function createOpenApi(d: OpenApiDeps): (req: Req) => Promise<Answer> {
     if (req.route === 'unknown') return { status: 404, body: { code: 404, msg: '404 page not found' } };
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (req.route === 'token') return token(body);
+    // The long connection authenticates with the app's credentials in the body, not a tenant token.
+    if (req.route === 'ws_endpoint') return { status: 200, body: d.ws.endpoint(body) };
     const auth = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     if (!auth) return bad(99991661, 'Missing access token for authorization. Please make a request with token attached.');
     if (state.tokenState(auth) !== 'ok') return bad(99991663, 'Invalid access token for authorization. Please make a request with token attached.');
@@ -240,6 +270,7 @@ export function createOpenApi(d: OpenApiDeps): (req: Req) => Promise<Answer> {
       case 'members': return members(req.params.chat_id!, req.query);
       case 'user': return user(req.params.user_id!, req.query);
       case 'files': return files(req.body);
+      case 'card_update': return cardUpdate(body);
     }
   };
 }

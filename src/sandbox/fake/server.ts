@@ -232,6 +232,8 @@ export function parseMultipart(raw: Buffer, contentType: string): Multipart {
 function redactBody(body: unknown): unknown {
   if (body === INVALID_JSON) return '[invalid json]';
   if (body && typeof body === 'object' && 'app_secret' in body) return { ...body, app_secret: '[redacted]' };
+  // The long connection's endpoint call carries the secret as AppSecret.
+  if (body && typeof body === 'object' && 'AppSecret' in body) return { ...body, AppSecret: '[redacted]' };
   return body;
 }
 

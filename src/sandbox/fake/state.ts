@@ -35,6 +35,8 @@ export class FakeState {
   readonly messages: FakeMessage[] = [];
   readonly calls: RecordedCall[] = [];
   readonly files = new Map<string, { name: string; type: string; size: number }>();
+  /** Card callback tokens (延时更新): the clicked card, when issued, when the callback was answered, how often used. */
+  readonly cardTokens = new Map<string, { messageId: string; issuedAt: number; answeredAt?: number; uses: number }>();
   private readonly uuids = new Map<string, { messageId: string; at: number }>();
   private readonly tokens = new Map<string, number>();
   private current?: string;
@@ -213,6 +215,7 @@ export class FakeState {
     this.calls.length = 0;
     this.uuids.clear();
     this.files.clear();
+    this.cardTokens.clear();
   }
 }
 

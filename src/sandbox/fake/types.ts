@@ -34,7 +34,7 @@ export interface FakeFeishuOptions {
   logger?: Logger;
 }
 
-export type RouteName = 'token' | 'bot' | 'send' | 'reply' | 'patch' | 'members' | 'user' | 'files' | 'unknown';
+export type RouteName = 'token' | 'bot' | 'send' | 'reply' | 'patch' | 'card_update' | 'members' | 'user' | 'files' | 'ws_endpoint' | 'unknown';
 
 export interface RecordedCall {
   method: string;
@@ -146,6 +146,8 @@ export interface DeliveryResponse {
   elapsedMs: number;
   /** Feishu wants an answer within 3 s (card callbacks show error 200340 past it). */
   late: boolean;
+  /** Over the long connection: the connections the event went to, in order (more than one when an answer was lost). */
+  connections?: number[];
 }
 
 export interface MessageDelivery {
@@ -159,6 +161,8 @@ export interface MessageDelivery {
 
 export interface CardActionDelivery {
   eventId: string;
+  /** The callback's card token: valid 30 minutes for at most two delayed updates (interactive/v1/card/update). */
+  token: string;
   status: number;
   body: unknown;
   responses: DeliveryResponse[];
