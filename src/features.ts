@@ -39,6 +39,9 @@ import { resultsAnnounce } from './commands/results-announce.ts';
 import { objection } from './commands/objection.ts';
 import { objectionOpen, objectionSubmit } from './commands/objection-card.ts';
 import { exportCommand } from './commands/export.ts';
+import { welcomeDo, welcomeOnEnter } from './commands/welcome.ts';
+import { botMenu } from './commands/bot-menu.ts';
+import { botAdded } from './commands/bot-added.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
@@ -51,11 +54,14 @@ export function buildFeatures(deps: Deps): RouterParts {
     campaignConfirm, campaignStatusCard,
     applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, reviewDecide, specialDecide, specialBegin,
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
+    welcomeDo,
   ] as CardAction<unknown>[];
   return {
     commands,
     cardActions,
     flows: [deps.services.apply.flow],
+    // First contact: a person opens the chat, clicks the bot menu, or adds the bot to a group.
+    events: [welcomeOnEnter, botMenu, botAdded],
     authorize: (userId, cmd) => deps.services.roles.allows(userId, cmd.roles),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { normalizeCardAction, normalizeMessage, stripMentions, MalformedEventError } from '../../src/pipeline/events.ts';
+import { normalizeCardAction, normalizeMessage, normalizeNotice, stripMentions, MalformedEventError } from '../../src/pipeline/events.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/feishu/${name}`, import.meta.url), 'utf8')) as { header: { event_id: string }; event: Record<string, unknown> };
 
@@ -37,5 +37,30 @@ describe('stripMentions', () => {
     ['@_user_1  /help   ', [{ key: '@_user_1', openId: 'ou_b' }], 'ou_b', '/help'],
   ])('%s → %s', (text, mentions, bot, out) => {
     expect(stripMentions(text, mentions, bot)).toBe(out);
+  });
+});
+
+describe('normalizeNotice (recorded payloads)', () => {
+  it('reads who opened the chat with the bot, and whether they talked before', () => {
+    const f = fixture('im.chat.access_event.bot_p2p_chat_entered_v1.json');
+    expect(normalizeNotice(f.header.event_id, 'im.chat.access_event.bot_p2p_chat_entered_v1', f.event)).toEqual({
+      kind: 'p2p_entered', eventId: 'a6c7e1b2d3f4a5b6c7d8e9f0a1b2c3d4', operatorOpenId: 'ou_84aad35d084aa403a838cf73ee18467', chatId: 'oc_413871da3d4b5b5d5b8b5d1e5c6f7a8b', lastMessageId: undefined,
+    });
+  });
+  it('reads the menu item\'s event_key and who clicked (a menu click carries no chat)', () => {
+    const f = fixture('application.bot.menu_v6.json');
+    expect(normalizeNotice(f.header.event_id, 'application.bot.menu_v6', f.event)).toEqual({ kind: 'menu', eventId: f.header.event_id, operatorOpenId: 'ou_84aad35d084aa403a838cf73ee18467', eventKey: 'my_applications' });
+  });
+  it('reads the group the bot was added to', () => {
+    const f = fixture('im.chat.member.bot.added_v1.json');
+    expect(normalizeNotice(f.header.event_id, 'im.chat.member.bot.added_v1', f.event)).toMatchObject({ kind: 'bot_added', chatId: 'oc_9e9619b938c9571c1c3165681cdaead5', operatorOpenId: 'ou_84aad35d084aa403a838cf73ee18467', chatName: '北京地区示范单位评选工作群' });
+  });
+  it('throws a typed error when the menu event has no key, and ignores types it does not know', () => {
+    expect(() => normalizeNotice('e', 'application.bot.menu_v6', { operator: { operator_id: { open_id: 'ou_a' } } })).toThrow(MalformedEventError);
+    expect(normalizeNotice('e', 'im.message.reaction.created_v1', {})).toBeNull();
+  });
+  it('keeps a card callback\'s token (for a delayed update)', () => {
+    const f = fixture('card.action.trigger.json');
+    expect(normalizeCardAction(f.header.event_id, f.event).token).toBe('c-295ee57216a5dc9de90fefd0aadb4b1d7d337d5e');
   });
 });
