@@ -1,8 +1,8 @@
 /** Why: what happens to one event, as one ordered list of steps (verify → challenge → app_id → drop bots and self → dedupe → per-chat queue → route). */
-import type { Deps } from './context.ts';
 import type { Router } from './router.ts';
 import { ChatQueue } from './queue.ts';
-import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound } from './events.ts';
+import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound, type InboundCardAction } from './events.ts';
+import type { CardResponse, Deps } from './context.ts';
 import type { Envelope } from '../receive/verify.ts';
 
 export type EventEnvelope = Extract<Envelope, { kind: 'event' }>;
@@ -36,6 +36,8 @@ export class Intake {
   private readonly working = new Set<string>();
   /** Requests received but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
   acksInFlight = 0;
+  /** How long a card callback may take before it is answered with a toast (tests shorten it). */
+  inlineBudgetMs = CARD_INLINE_BUDGET_MS;
 
   constructor(private readonly deps: Deps, private readonly router: Router) {
     this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'), 4, () => this.acksInFlight > 0);
@@ -109,16 +111,48 @@ export class Intake {
       work.catch(() => undefined);
       return ACK;
     }
+    return this.answerCard(inbound, work);
+  }
+
+  /** A card callback is answered inline, within the budget; see finishLate for what happens past it. */
+  private async answerCard(inbound: InboundCardAction, work: Promise<unknown>): Promise<Answer> {
+    // Past the budget the click is answered with a "working on it" toast, and the result, when it comes, still
+    // reaches the card: through the callback's token (a delayed update), or as a message (see finishLate).
+    const issuedAt = this.deps.clock.now();
+    let answeredLate = false;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<Answer>((resolve) => {
-      timer = setTimeout(() => resolve({ status: 200, body: { toast: { type: 'info', content: this.deps.messages.t('card.working') } } }), CARD_INLINE_BUDGET_MS);
+      timer = setTimeout(() => {
+        answeredLate = true;
+        resolve({ status: 200, body: { toast: { type: 'info', content: this.deps.messages.t('card.working') } } });
+      }, this.inlineBudgetMs);
     });
+    work.then(
+      (body) => (answeredLate ? this.finishLate(inbound, body as CardResponse | undefined, issuedAt) : undefined),
+      () => (answeredLate ? this.finishLate(inbound, { toast: { type: 'error', content: this.deps.messages.t('errors.internal') } }, issuedAt) : undefined),
+    ).catch((err) => this.deps.logger.error({ err, eventId: inbound.eventId }, 'could not queue the late answer to a card callback'));
     try {
       return await Promise.race([work.then((body) => ({ status: 200, body: body ?? {} })), late]);
     } catch {
       return { status: 200, body: { toast: { type: 'error', content: this.deps.messages.t('errors.internal') } } };
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A card callback's answer that came after the toast: its card goes to the clicked card through the outbox (a
+   * delayed update with the callback's token, valid 30 minutes; ops.ts patches by message id past that), and a toast
+   * that would otherwise be lost (no card came with it, or it warns) reaches the person as a message.
+   */
+  private async finishLate(a: InboundCardAction, body: CardResponse | undefined, issuedAt: Date): Promise<void> {
+    const key = `evt:${a.eventId}:late`;
+    if (body?.card) {
+      await this.deps.sender.enqueue({ op: 'card_update', token: a.token, issuedAt, messageId: a.messageId, chatId: a.chatId, msgType: 'interactive', content: body.card.data, dedupeKey: `${key}:card` });
+    }
+    const toast = body?.toast;
+    if (toast && (!body?.card || toast.type === 'warning' || toast.type === 'error')) {
+      await this.deps.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: a.operatorOpenId, msgType: 'text', content: { text: toast.content }, dedupeKey: `${key}:toast` });
     }
   }
 

@@ -22,6 +22,8 @@ export type Outbound = {
   | { op: 'reply'; replyToId: string; chatId: string; userId?: string }
   | { op: 'patch'; messageId: string; chatId?: string }
   | { op: 'patch'; outboxId: number; chatId?: string }
+  /** A late card-callback answer: `content` is the card; ops.ts uses the token, or patches `messageId` when it expired. */
+  | { op: 'card_update'; token?: string; issuedAt: Date; messageId?: string; chatId?: string }
 );
 
 export class MessageTooLargeError extends Error {
@@ -80,7 +82,7 @@ export class Sender {
 
   /** Writes the outbox row (idempotent on dedupeKey) and wakes the drain. */
   async enqueue(m: Outbound): Promise<{ id: number; uuid: string; duplicate: boolean }> {
-    const content = JSON.stringify(m.content);
+    const content = JSON.stringify(m.op === 'card_update' ? { token: m.token, issuedAt: m.issuedAt.toISOString(), card: m.content } : m.content);
     const bytes = Buffer.byteLength(content);
     if (m.msgType === 'interactive' && bytes > MAX_CARD_BYTES) throw new MessageTooLargeError(bytes);
     const uuid = uuidFor(m.dedupeKey);
@@ -90,7 +92,9 @@ export class Sender {
         ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
         : m.op === 'reply'
           ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
-          : { ...base, patchMessageId: 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`, chatKey: m.chatId ?? null };
+          : m.op === 'card_update'
+            ? { ...base, patchMessageId: m.messageId ?? null, chatKey: m.chatId ?? null }
+            : { ...base, patchMessageId: 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`, chatKey: m.chatId ?? null };
     const row = await this.o.fast.insertOutbox(data);
     if (!row.duplicate) this.kick();
     return row;
@@ -231,7 +235,7 @@ export class Sender {
     row.attempts += 1;
     let outcome: SendOutcome;
     try {
-      outcome = classifyResponse(await callFeishu(this.o.lark, this.o.prisma, row));
+      outcome = classifyResponse(await callFeishu(this.o.lark, this.o.prisma, row, this.o.clock));
     } catch (err) {
       outcome = err instanceof UnsentPatchTarget ? { kind: 'transient', reason: err.message } : classifyError(err);
     }
