@@ -3,7 +3,7 @@ import type { Messages } from '../prompts/index.ts';
 import type { ApplicationView } from '../store/applications.ts';
 import type { SpecialCaseView } from '../store/special-cases.ts';
 import type { Progress } from '../domain/checklist.ts';
-import { buttonRow, card, md } from './common.ts';
+import { buttonRow, card, itemNo, md } from './common.ts';
 import { userText } from './markdown.ts';
 
 export type ReviewStage = 'member' | 'region';
@@ -60,7 +60,7 @@ export function decidedCard(m: Messages, title: string, text: string, ok: boolea
 }
 
 export function specialCaseCard(m: Messages, sc: SpecialCaseView) {
-  const failures = sc.failures.map((f) => m.t('verdict.failure_line', { clause: f.clause, reason: m.t(`verdict.reasons.${f.code}`), fix: '' })).join('\n');
+  const failures = sc.failures.map((f) => m.t('verdict.failure_line', { item: itemNo(m, f.clause), reason: m.t(`verdict.reasons.${f.code}`), fix: '' })).join('\n');
   return card(m.t('special.card_title', { id: sc.id }), [
     md(m.t('special.card_body', { manager: sc.managerOpenId, explanation: userText(sc.explanation ?? '', 500), failures })),
     md(m.t('special.written_note')),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineCommand } from './types.ts';
 import { confirmCloseCard } from '../cards/campaign.ts';
+import { textSafe } from '../cards/markdown.ts';
 
 export const args = z
   .array(z.string())
@@ -24,7 +25,7 @@ export const campaignClose = defineCommand({
           ? ctx.t('campaign.none_open')
           : a.id !== undefined
             ? ctx.t('campaign.not_open', { id: a.id })
-            : ctx.t('campaign.which_one', { list: open.map((c) => `#${c.id} ${c.name}`).join('、') }),
+            : ctx.t('campaign.which_one', { list: open.map((c) => `#${c.id} ${textSafe(c.name, 40)}`).join('、') }),
       );
       return;
     }

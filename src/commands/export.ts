@@ -1,4 +1,4 @@
-/** Why: `/export [地区]` (/导出): writes the round's archive (第七条(六)) as CSV and XLSX files and uploads them into this chat. */
+/** Why: `/export [地区]` (/导出): writes the round's archive (第七条第（六）项) as CSV and XLSX files and uploads them into this chat. */
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';

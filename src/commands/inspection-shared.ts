@@ -5,7 +5,7 @@ import type { CandidateView, InspectionView } from '../store/inspections.ts';
 import { CHECK_KINDS, findItem, type CheckKind, type Rubric } from '../domain/rubric.ts';
 import { formatPoints, type DeductionProblem } from '../domain/scoring.ts';
 import { tierName } from '../store/cycle.ts';
-import { clip } from '../cards/markdown.ts';
+import { textSafe } from '../cards/markdown.ts';
 
 /** Either kind of handler context: both can read, check roles and send. */
 export type BaseCtx = MessageContext | CardContext;
@@ -46,11 +46,11 @@ export function kindLabel(ctx: BaseCtx, kind: CheckKind): string {
 }
 
 /**
- * User text for a plain-text message or a toast, which Feishu never renders as markdown: clipped, not escaped.
- * (Mentions in outgoing text are defanged by the sender's `defangText`.) Cards use `userText` instead.
+ * User text for a text message or a toast: clipped, with markdown link and styling characters made harmless (Feishu
+ * renders `[..](..)` and `**` in text messages too). Mentions are defanged by `defangText`. Cards use `userText`.
  */
 export function plain(text: string, max = 200): string {
-  return clip(text, max);
+  return textSafe(text, max);
 }
 
 /** "示范支行（千佳·北京·示范银行）"; pass `userText` as `esc` when it goes into a card. */
@@ -60,7 +60,7 @@ export function candidateLabel(ctx: BaseCtx, c: CandidateView, esc: (s: string, 
 
 /**
  * May the caller manage inspections of this candidate? The secretariat manages every candidate (百佳 is theirs by
- * 第七条); a regional admin manages 千佳 candidates of their own region (第八条).
+ * 第七条第（二）项); a regional admin manages 千佳 candidates of their own region (第八条第（三）项).
  */
 export async function mayManage(ctx: BaseCtx, c: CandidateView): Promise<boolean> {
   const roles = ctx.services.roles;

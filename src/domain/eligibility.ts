@@ -58,7 +58,7 @@ export const eligibilityAnswersSchema = z
   })
   .strict();
 
-/** 第十一条(四) "开业2年以上". */
+/** 第十一条第（四）项 "开业2年以上". */
 export const MIN_YEARS_OPEN = 2;
 
 export type FailureCode =

@@ -72,7 +72,7 @@ export type PreselectionResult =
 
 /**
  * May a regional association add `adding` (default 1) units to its preselection list for one region and tier?
- * 第八条(二): preselection is "根据中银协核定数量", so the quota is a hard ceiling.
+ * 第八条第（二）项: preselection is "根据中银协核定数量", so the quota is a hard ceiling.
  */
 export function checkPreselection(input: { quota: number; alreadyPreselected: number; adding?: number }): PreselectionResult {
   const { quota, alreadyPreselected } = input;

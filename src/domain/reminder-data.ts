@@ -13,7 +13,7 @@ export interface IncompleteApplication {
   missing: string[];
 }
 
-/** An application waiting for its member bank's qualification review (第九条（三）). */
+/** An application waiting for its member bank's qualification review (第九条第（三）项). */
 export interface ReviewItem {
   applicationId: number;
   unitName: string;

@@ -21,6 +21,7 @@ import type { ResultStore } from '../store/results.ts';
 import type { RubricSet } from '../store/rubrics.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
+import { plainFromMd, textFromMd } from '../cards/markdown.ts';
 
 /** The stores and data files handlers work with. */
 export interface Services {
@@ -119,8 +120,12 @@ export function defangText(text: string): string {
   return text.replace(/<\s*(\/?)\s*at\b/gi, '＜$1at');
 }
 
+/**
+ * A string is a text message: user text in it (escaped for markdown by `userText`) shows its characters, with links,
+ * styling and tags made harmless (textFromMd), and mentions defanged. An object is a card.
+ */
 export function asContent(body: string | Card): { msgType: 'text' | 'interactive'; content: object } {
-  return typeof body === 'string' ? { msgType: 'text', content: { text: defangText(body) } } : { msgType: 'interactive', content: body };
+  return typeof body === 'string' ? { msgType: 'text', content: { text: textFromMd(defangText(body)) } } : { msgType: 'interactive', content: body };
 }
 
 export class MessageContext extends BaseContext {
@@ -164,8 +169,10 @@ export class CardContext extends BaseContext {
     return this.action.chatId ? this.sendToChat(this.action.chatId, body) : this.sendToUser(this.action.operatorOpenId, body);
   }
 
+  /** A toast is plain text: user text escaped for markdown is shown as its characters. */
   toast(type: NonNullable<CardResponse['toast']>['type'], content: string, card?: Card): CardResponse {
-    return card ? { toast: { type, content }, card: { type: 'raw', data: card } } : { toast: { type, content } };
+    const toast = { type, content: plainFromMd(content) };
+    return card ? { toast, card: { type: 'raw', data: card } } : { toast };
   }
 }
 

@@ -1,4 +1,4 @@
-/** Why: the round's archive (第七条(六)) as four tables: applications, scores, results and the audit log, for the whole country or one region. */
+/** Why: the round's archive (第七条第（六）项) as four tables: applications, scores, results and the audit log, for the whole country or one region. */
 import type { PrismaClient } from './db.ts';
 import type { ResultStore } from './results.ts';
 import type { RubricSet } from './rubrics.ts';

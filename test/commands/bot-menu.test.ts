@@ -61,7 +61,7 @@ describe('the bot menu', () => {
 
   it('an unknown key says so and shows help', async () => {
     const out = await menu('ou_manager', 'old_item');
-    expect(textOf(out[0])).toContain('old&#95;item');
+    expect(textOf(out[0])).toContain('（old_item）');
     expect(textOf(out[1])).toContain('示范单位评选助手');
   });
 

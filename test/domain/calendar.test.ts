@@ -34,7 +34,7 @@ describe('prompts/zh-CN/cycle.yaml', () => {
     expect(template.milestones.map((m) => m.id)).toEqual([...MILESTONE_IDS]);
   });
 
-  it('qualification review concerns 百佳 only (第九条(三))', () => {
+  it('qualification review concerns 百佳 only (第九条第（三）项)', () => {
     expect(byId('qualification_review')?.tiers).toEqual(['bai']);
     expect(byId('inspection')?.tiers).toEqual(['bai', 'qian']);
   });

@@ -50,10 +50,10 @@ describe('eligibility dialog by text', () => {
     const [v] = await say(h, MGR, '2024-06-01');
     const t = textOf(v);
     expect(t).toContain('暂不符合申报条件');
-    expect(t).toContain('第十一条第1项');
-    expect(t).toContain('第十一条第2项');
-    expect(t).toContain('第十一条第3项');
-    expect(t).toContain('第十一条第4项');
+    expect(t).toContain('第十一条第（一）项');
+    expect(t).toContain('第十一条第（二）项');
+    expect(t).toContain('第十一条第（三）项');
+    expect(t).toContain('第十一条第（四）项');
     expect(t).toContain('自 **2026-06-01** 起满 2 年');
     expect(t).toContain('书面报经中银协审查认可');
     expect(t).not.toContain('独立的经营场所'); // not asked once clause 2 already failed
@@ -129,14 +129,16 @@ describe('eligibility dialog by card', () => {
     const start = await click(h, MGR, announcement, '检查申报资格');
     expect(start.toast?.content).toContain('单聊');
     const q1 = lastTo(MGR);
-    const stale = buttonValue(q1, '1');
-    let r = await click(h, MGR, q1, '1');
+    // Choice buttons carry the choice's words, not bare numbers.
+    const stale = buttonValue(q1, '会员单位所辖经营机构');
+    let r = await click(h, MGR, q1, '会员单位所辖经营机构');
     expect(textOf(r.card)).toContain('金融许可证');
     const again = await click(h, MGR, q1, stale);
     expect(again.toast?.content).toContain('卡片已过期');
     r = await click(h, MGR, q1, '是');
     r = await click(h, MGR, q1, '是');
-    r = await click(h, MGR, q1, '1');
+    expect(() => buttonValue(r.card!, '1')).toThrow();
+    r = await click(h, MGR, q1, '综合性支行');
     const picker = JSON.parse(r.card!.content).body.elements.find((e: { tag: string }) => e.tag === 'date_picker');
     const d = await h.fake.deliverCardAction({ operator: MGR, value: picker.behaviors[0].value, option: '2023-05-01 +0800', messageId: q1.message_id, chatId: q1.chat_id, tag: 'date_picker' });
     await h.app.settle();
@@ -247,14 +249,14 @@ describe('special cases', () => {
   it('an ineligible unit asks 中银协; the secretariat approves by card; the manager is told and may apply', async () => {
     for (const t of ['申报', '1', '是', '是', '1']) await say(h, MGR, t);
     const [v] = await say(h, MGR, '2025-01-01');
-    expect(textOf(v)).toContain('第十一条第4项');
+    expect(textOf(v)).toContain('第十一条第（四）项');
     const r = await click(h, MGR, v!, '申请特殊情况认可');
     expect(r.toast?.type).toBe('info');
     expect(textOf(lastTo(MGR))).toContain('网点全称');
     await say(h, MGR, '示范银行北京分行新区支行：由两家老网点合并而成，原网点2015年开业');
     expect(textOf(lastTo(MGR))).toContain('已提交特殊情况申请');
     const scCard = h.fake.messagesTo(SEC).at(-1)!;
-    expect(textOf(scCard)).toContain('第十一条第4项');
+    expect(textOf(scCard)).toContain('第十一条第（四）项');
     expect(textOf(scCard)).toContain('书面认可');
     const deny = await click(h, SEC, scCard, '不批准');
     expect(deny.toast?.content).toContain('请填写理由');

@@ -57,7 +57,8 @@ describe('the long connection', () => {
     expect(endpointCall.body).toEqual({ AppID: h.config.appId, AppSecret: '[redacted]' });
     expect(conn!.serviceId).toBeGreaterThan(0);
     const ws = (c.client as unknown as { wsConfig: { getWS(k: string): unknown } }).wsConfig;
-    expect(ws.getWS('pingInterval')).toBe(3_600_000);
+    // The pong may land after the second ping on a busy machine: wait for the client to adopt it (no fixed sleep).
+    await h.fake.waitFor(() => ws.getWS('pingInterval') === 3_600_000, { what: "the client to adopt the pong's PingInterval" });
     expect(ws.getWS('serviceId')).toBe(String(conn!.serviceId));
   });
 

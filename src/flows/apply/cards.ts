@@ -4,7 +4,7 @@ import type { QuestionId, Verdict } from '../../domain/eligibility.ts';
 import { INSTITUTION_TYPES, UNIT_KINDS } from '../../domain/eligibility.ts';
 import type { Checklist, ChecklistState } from '../../domain/checklist.ts';
 import { progress } from '../../domain/checklist.ts';
-import { button, buttonRow, card, hr, md } from '../../cards/common.ts';
+import { button, buttonRow, card, hr, itemNo, md } from '../../cards/common.ts';
 import { userText } from '../../cards/markdown.ts';
 import type { LocalDate } from '../../domain/dates.ts';
 import { questionNumber } from './machine.ts';
@@ -17,7 +17,8 @@ export function questionCard(m: Messages, q: QuestionId, sv: number) {
   if (q === 'institution' || q === 'kind') {
     const choices = q === 'institution' ? INSTITUTION_TYPES : UNIT_KINDS;
     elements.push(md(choices.map((c, i) => m.t('apply.choice_line', { no: i + 1, label: m.t(`apply.choices.${q}.${c}`) })).join('\n')));
-    elements.push(buttonRow(choices.map((c, i) => answerBtn(`${i + 1}`, c, 'primary'))));
+    // Each button carries its choice's words (综合性支行, 单点式营业机构, 其他); the numbers stay for text replies.
+    elements.push(buttonRow(choices.map((c) => answerBtn(m.t(`apply.choice_buttons.${q}.${c}`), c, 'primary'))));
   } else if (q === 'licensed' || q === 'premises') {
     elements.push(buttonRow([answerBtn(m.t('apply.yes'), '是', 'primary'), answerBtn(m.t('apply.no'), '否')]));
   } else {
@@ -34,7 +35,7 @@ export function verdictCard(m: Messages, v: Verdict, deadline: LocalDate, sv: nu
   else {
     const lines = v.failures.map((f) =>
       m.t('verdict.failure_line', {
-        clause: f.clause,
+        item: itemNo(m, f.clause),
         reason: m.t(`verdict.reasons.${f.code}`),
         fix: f.eligibleFrom && m.has(`verdict.fixes.${f.code}`) ? m.t(`verdict.fixes.${f.code}`, { date: f.eligibleFrom }) : '',
       }),
