@@ -157,7 +157,8 @@ function leafRules(el: Record<string, unknown>, tag: string, at: string[], w: Wa
   }
   if (tag === 'chart') {
     if (w.form) bad(at, 'a form can not hold a chart');
-    if (++w.charts > CARD_MAX_CHARTS) bad(at, `a card holds at most ${CARD_MAX_CHARTS} charts`);
+    // Feishu's wording for its per-card limits, as seen for tables: "ErrCode: 11310; ErrMsg: card table number over limit; ErrorValue: table".
+    if (++w.charts > CARD_MAX_CHARTS) bad(at, `card chart number over limit (a card holds at most ${CARD_MAX_CHARTS} charts); ErrorValue: chart`);
     const spec = el.chart_spec as Record<string, unknown>;
     if (typeof spec.type !== 'string') bad([...at, 'chart_spec', 'type'], 'chart spec is invalid: a VChart spec needs a string "type"', 200550);
     const js = findJavaScript(spec);
