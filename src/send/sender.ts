@@ -92,12 +92,20 @@ export class Sender {
         ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
         : m.op === 'reply'
           ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
-          : m.op === 'card_update'
-            ? { ...base, patchMessageId: m.messageId ?? null, chatKey: m.chatId ?? null }
-            : { ...base, patchMessageId: 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`, chatKey: m.chatId ?? null };
+          : this.cardRow(m, base);
     const row = await this.o.fast.insertOutbox(data);
     if (!row.duplicate) this.kick();
     return row;
+  }
+
+  /**
+   * Updates of one card share a key `card:<target>`: they go out in order, one at a time, within Feishu's 5 QPS per
+   * message (the per-chat window has the same size), and a 230020 for that card holds only that card.
+   */
+  private cardRow<B extends object>(m: Extract<Outbound, { op: 'patch' | 'card_update' }>, base: B) {
+    const target = m.op === 'card_update' ? m.messageId ?? null : 'messageId' in m ? m.messageId : `outbox:${m.outboxId}`;
+    const key = target ?? (m.op === 'card_update' ? `token:${m.token ?? ''}` : '');
+    return { ...base, patchMessageId: target, chatKey: `card:${key}` };
   }
 
   /** Resolves with the Feishu message_id once the row is sent (null if it failed for good). */

@@ -1,6 +1,9 @@
 /** Cards that outlive Feishu's 14-day patch window: past 13 days, or when Feishu says 230031, a fresh card is sent and followed. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/harness.ts';
+import { createHarness, CREDS, type Harness } from '../helpers/harness.ts';
+import { createFakeFeishu } from '../../src/sandbox/fake/index.ts';
+import { Sender } from '../../src/send/sender.ts';
+import { FEISHU_LIMITS, RateLimiter, virtualPace } from '../../src/send/limiter.ts';
 import { say, textOf } from '../helpers/chat.ts';
 import { openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
 
@@ -106,5 +109,37 @@ describe('an application\'s progress card over a two-year cycle', () => {
     await say(h, MGR, '完成 2');
     expect(h.fake.messagesTo(MGR)).toHaveLength(before + 1);
     expect(h.fake.message(fresh.message_id)!.patches).toHaveLength(1);
+  });
+});
+
+describe('patches of one card, against Feishu\'s 5 QPS per message', () => {
+  it('go out one at a time, in order, within the limit: none is refused with 230020', async () => {
+    // The fake's clock is the sender's virtual pace, so its per-message window sees the pacing the sender does.
+    const pace = virtualPace();
+    const start = Date.parse('2026-03-02T02:00:00Z');
+    const paceClock = { now: () => new Date(start + pace.now()) };
+    const fake = await createFakeFeishu({ appId: CREDS.appId, appSecret: CREDS.appSecret, encryptKey: CREDS.encryptKey, verificationToken: CREDS.verificationToken, clock: paceClock, enforceLimits: true });
+    await h.close();
+    h = await createHarness({ fake });
+    await h.app.sender.stop();
+    const sender = new Sender({ prisma: h.prisma, fast: h.app.deps.fast, lark: h.app.deps.lark, logger: h.logger, clock: h.clock, pace, limiter: new RateLimiter(FEISHU_LIMITS) });
+    sender.start();
+    try {
+      fake.addUser({ openId: 'ou_m', name: '朝阳支行张行长' });
+      const { id } = await sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: 'ou_m', msgType: 'interactive', content: card(0), dedupeKey: 'q:card' });
+      await sender.idle();
+      const t0 = pace.now();
+      for (let n = 1; n <= 12; n++) await sender.enqueue({ op: 'patch', outboxId: id, msgType: 'interactive', content: card(n), dedupeKey: `q:${n}` });
+      await sender.idle();
+      const [msg] = fake.messagesTo('ou_m');
+      expect(fake.rateLimited).toBe(0);
+      expect(fake.message(msg!.message_id)!.patches).toEqual(Array.from({ length: 12 }, (_, i) => JSON.stringify(card(i + 1))));
+      expect(pace.now() - t0).toBeGreaterThanOrEqual(2000);
+    } finally {
+      await sender.stop();
+      await h.close();
+      await fake.close();
+      h = await createHarness();
+    }
   });
 });
