@@ -32,6 +32,7 @@ import { InspectionStore } from './store/inspections.ts';
 import { ResultStore } from './store/results.ts';
 import { loadRubrics, type RubricSet } from './store/rubrics.ts';
 import { buildFeatures } from './features.ts';
+import { RulesService, type RulesSource } from './rules/service.ts';
 
 export interface AppOptions {
   config: Config;
@@ -51,6 +52,8 @@ export interface AppOptions {
   reminderPolicy?: ReminderPolicy;
   /** Data other features supply to reminders: applications' missing items, inspectors' schedules. */
   reminderSources?: Partial<ReminderSources> & { missingItems?: MissingItems };
+  /** The 管理办法 corpus, table and index (default: prompts/zh-CN/rules/, checked and indexed here). */
+  rulesSource?: RulesSource;
 }
 
 export interface App {
@@ -114,6 +117,7 @@ export function createApp(o: AppOptions): App {
     rubrics,
     inspections,
     results: new ResultStore(o.prisma, now, rubrics, inspections),
+    rules: new RulesService(o.prisma, now, o.rulesSource),
   };
   const deps: Deps = { config: o.config, prisma: o.prisma, fast, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
   const applyServices = new ApplicationFlowServices(deps, checklist);

@@ -42,6 +42,11 @@ import { exportCommand } from './commands/export.ts';
 import { welcomeDo, welcomeOnEnter } from './commands/welcome.ts';
 import { botMenu } from './commands/bot-menu.ts';
 import { botAdded } from './commands/bot-added.ts';
+import { ask } from './commands/ask.ts';
+import { rulesAdmin } from './commands/rules-admin.ts';
+import { rulesForward } from './commands/rules-forward.ts';
+import { rulesReply } from './commands/rules-reply.ts';
+import { rulesFlow } from './flows/rules/flow.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
@@ -49,17 +54,20 @@ export function buildFeatures(deps: Deps): RouterParts {
     apply, resumeCommand, cancelCommand, myCommand, submitCommand,
     remindersPreview, remindersPause, remindersResume, mute, unmute,
     inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsAnnounce, objection, exportCommand,
+    ask, rulesAdmin,
   ] as Command<unknown>[];
   const cardActions = [
     campaignConfirm, campaignStatusCard,
     applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, reviewDecide, specialDecide, specialBegin,
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
     welcomeDo,
+    rulesForward, rulesReply,
   ] as CardAction<unknown>[];
   return {
     commands,
     cardActions,
-    flows: [deps.services.apply.flow],
+    // Questions about the rules come after the application dialog, so a dialog's answers (是, 2, dates) stay its own.
+    flows: [deps.services.apply.flow, rulesFlow],
     // First contact: a person opens the chat, clicks the bot menu, or adds the bot to a group.
     events: [welcomeOnEnter, botMenu, botAdded],
     authorize: (userId, cmd) => deps.services.roles.allows(userId, cmd.roles),

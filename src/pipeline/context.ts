@@ -19,6 +19,7 @@ import type { ReminderSources } from '../scheduler/sources.ts';
 import type { InspectionStore } from '../store/inspections.ts';
 import type { ResultStore } from '../store/results.ts';
 import type { RubricSet } from '../store/rubrics.ts';
+import type { RulesService } from '../rules/service.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
 import { plainFromMd, textFromMd } from '../cards/markdown.ts';
@@ -39,6 +40,8 @@ export interface Services {
   rubrics: RubricSet;
   inspections: InspectionStore;
   results: ResultStore;
+  /** Questions about the 管理办法: the corpus and table indexed at start, asked questions and the secretariat's answers. */
+  rules: RulesService;
 }
 
 /** Everything long-lived that handlers share; built once by createApp. */
