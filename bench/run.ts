@@ -1,4 +1,4 @@
-/** Why: `npm run bench`: one run measures intake, fan-out and footprint on this machine and writes bench/results.md. */
+/** Why: `npm run bench`: one run measures intake, fan-out, footprint and the rules Q&A on this machine and writes bench/results.md. */
 // BENCH_QUICK=1 scales everything down for a quick check (and marks the report so). Only loopback is used; every
 // child process is stopped at the end, and a watchdog ends the run if anything hangs.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { runIntake, type BotKind, type IntakeResult } from './intake.ts';
 import { runFanout } from './fanout.ts';
 import { runFootprint } from './footprint.ts';
 import { renderMarkdown, rows, type BenchResults } from './report.ts';
+import { renderRulesSection, runRulesBench, writeRulesSection } from './rules.ts';
 import { BENCH_DIR, QUICK, TMP, live, machine, say } from './lib.ts';
 
 const WATCHDOG_MS = 40 * 60_000;
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
   const target = QUICK ? join(TMP, 'results-quick.md') : join(BENCH_DIR, 'results.md');
   writeFileSync(target, md);
   writeFileSync(join(TMP, 'results.json'), JSON.stringify(results, null, 2));
+  // The rules Q&A (issue 15) adds its own section; `npm run bench:rules` refreshes just that section.
+  writeRulesSection(target, renderRulesSection(await runRulesBench()));
   say(`wrote ${target}`);
   for (const r of rows(results)) say(`${r.pass === null ? '  ' : r.pass ? 'ok' : 'XX'} ${r.what}: ${r.measured} (target ${r.target})`);
 }

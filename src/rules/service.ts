@@ -23,26 +23,38 @@ export function buildRulesSource(dirs: { rules?: string; prompts?: string } = {}
   return { corpus, table, index, buildMs: performance.now() - t0 };
 }
 
+/**
+ * Rows the secretariat added are re-read when their version changed; the version itself is checked at most this often
+ * (ms), so another instance's new row is in use within this time. This instance's own changes apply at once.
+ */
+export const LEARNED_CHECK_MS = 5_000;
+
 export class RulesService {
   readonly store: RuleStore;
   private learnedRows: TableEntry[] = [];
-  private learnedAt: string | null = null;
+  private learnedVersion: string | null = null;
+  private checkedAt = -Infinity;
 
-  constructor(private readonly prisma: PrismaClient, now: () => Date, readonly source: RulesSource = buildRulesSource()) {
-    this.store = new RuleStore(prisma, now);
+  constructor(prisma: PrismaClient, private readonly now: () => Date, readonly source: RulesSource = buildRulesSource()) {
+    this.store = new RuleStore(prisma, now, () => {
+      this.checkedAt = -Infinity;
+    });
   }
 
   get corpus(): Corpus {
     return this.source.corpus;
   }
 
-  /** The secretariat's rows, re-read when another instance (or this one) added or removed one. */
+  /** The secretariat's rows, re-read when this instance or another one added or removed one. */
   async learned(): Promise<TableEntry[]> {
+    const t = this.now().getTime();
+    if (t - this.checkedAt < LEARNED_CHECK_MS) return this.learnedRows;
     const v = await this.store.learnedVersion();
-    if (v !== this.learnedAt) {
+    if (v !== this.learnedVersion) {
       this.learnedRows = (await this.store.learned()).filter((l) => this.corpus.has(l.ref)).map(asEntry);
-      this.learnedAt = v;
+      this.learnedVersion = v;
     }
+    this.checkedAt = t;
     return this.learnedRows;
   }
 

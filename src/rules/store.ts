@@ -42,16 +42,18 @@ export type ForwardOutcome = { ok: true; q: QuestionView } | { ok: false; why: '
 export type ReplyOutcome = { ok: true; q: QuestionView; entryId: number | null } | { ok: false; why: 'missing' | 'not_forwarded' | 'already'; q?: QuestionView };
 
 export class RuleStore {
-  constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
+  /** `changed` runs after a learned row was added or removed (the service re-reads its rows). */
+  constructor(private readonly prisma: PrismaClient, private readonly now: () => Date, private readonly changed: () => void = () => {}) {}
 
   /** Records a question once per Feishu message; a redelivered event gets the row written the first time. */
   async record(q: { messageId: string; askerOpenId: string; chatId: string; text: string; result: RulesResult }): Promise<QuestionView> {
-    const row = await this.prisma.ruleQuestion.upsert({
-      where: { messageId: q.messageId },
-      create: { ...q, result: JSON.stringify(q.result), createdAt: this.now() },
-      update: {},
-    });
-    return view(row);
+    // One INSERT in the usual case; the unique message id turns a repeat into a read of the first row.
+    try {
+      return view(await this.prisma.ruleQuestion.create({ data: { ...q, result: JSON.stringify(q.result), createdAt: this.now() } }));
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+      return view(await this.prisma.ruleQuestion.findUniqueOrThrow({ where: { messageId: q.messageId } }));
+    }
   }
 
   async get(id: number): Promise<QuestionView | null> {
@@ -78,7 +80,7 @@ export class RuleStore {
    * a row of the table (it must cite a passage: no article, no answer). One transaction, audited.
    */
   async reply(id: number, by: string, a: { answer: string; ref: string | null; learn: boolean; terms: string[] }): Promise<ReplyOutcome> {
-    return this.prisma.$transaction(async (tx) => {
+    const out = await this.prisma.$transaction(async (tx): Promise<ReplyOutcome> => {
       const row = await tx.ruleQuestion.findUnique({ where: { id } });
       if (!row) return { ok: false, why: 'missing' } as const;
       if (row.status === 'REPLIED') return { ok: false, why: 'already', q: view(row) } as const;
@@ -95,6 +97,8 @@ export class RuleStore {
       }
       return { ok: true, q: view(await tx.ruleQuestion.findUniqueOrThrow({ where: { id } })), entryId } as const;
     });
+    if (out.ok && out.entryId) this.changed();
+    return out;
   }
 
   /** Questions forwarded and not yet answered, oldest first. */
@@ -117,7 +121,7 @@ export class RuleStore {
 
   /** Takes an added row out of use (kept, marked removed), audited; false when there is no such active row. */
   async removeLearned(id: number, by: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    const removed = await this.prisma.$transaction(async (tx) => {
       const at = this.now();
       const row = await tx.ruleEntry.findUnique({ where: { id } });
       const moved = await tx.ruleEntry.updateMany({ where: { id, removedAt: null }, data: { removedAt: at, removedBy: by } });
@@ -125,6 +129,8 @@ export class RuleStore {
       await audit(tx, { actorId: by, action: 'rules.entry_remove', target: `rule_entry:${id}`, before: { example: row.example, ref: row.ref, answer: row.answer }, after: { removedAt: at.toISOString() }, at });
       return true;
     });
+    if (removed) this.changed();
+    return removed;
   }
 }
 

@@ -5,6 +5,7 @@ import { click, say } from '../helpers/chat.ts';
 import { SEC } from '../helpers/setup.ts';
 import { cardText, quotes } from '../helpers/rules.ts';
 import { splitTerms } from '../../src/commands/rules-reply.ts';
+import { LEARNED_CHECK_MS } from '../../src/rules/service.ts';
 import type { FakeMessage } from '../../src/sandbox/fake/index.ts';
 
 const MGR = 'ou_manager_reply';
@@ -83,8 +84,10 @@ describe('answering a forwarded question', () => {
     }
   });
 
-  it('reads the added rows fresh: a row added through the database (another instance) is used at once', async () => {
+  it('a row another instance added (straight into the database) is in use once its version is checked again', async () => {
+    expect(cardText((await say(h, MGR2, '营业执照丢了还能不能申报？'))[0])).not.toContain('先补办，再申报。');
     await h.prisma.ruleEntry.create({ data: { example: '营业执照丢了还能申报吗', ref: '11.2', answer: '先补办，再申报。', createdBy: SEC, createdAt: new Date() } });
+    h.clock.advance(LEARNED_CHECK_MS);
     const [a] = await say(h, MGR2, '营业执照丢了还能不能申报？');
     expect(cardText(a)).toContain('先补办，再申报。');
   });
