@@ -80,12 +80,12 @@ async function fanout(users: string[], chats: string[]): Promise<FanoutResult> {
   const text = '【提醒】示范单位申报材料将于 3 月 31 日截止，请尽快在系统中提交。';
   const t0 = performance.now();
   const wall0 = Date.now();
-  // One reminder per recipient, keyed so that a repeat (or a restart) never sends twice.
+  // One reminder per recipient, keyed so that a repeat (or a restart) never sends twice; fan-out goes in the bulk lane.
   for (const openId of users) {
-    await app.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: openId, msgType: 'text', content: { text }, dedupeKey: `bench:remind:${openId}` });
+    await app.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: openId, msgType: 'text', content: { text }, dedupeKey: `bench:remind:${openId}`, lane: 'bulk' });
   }
   for (const chatId of chats) {
-    await app.sender.enqueue({ op: 'create', receiveIdType: 'chat_id', receiveId: chatId, msgType: 'text', content: { text }, dedupeKey: `bench:remind:${chatId}` });
+    await app.sender.enqueue({ op: 'create', receiveIdType: 'chat_id', receiveId: chatId, msgType: 'text', content: { text }, dedupeKey: `bench:remind:${chatId}`, lane: 'bulk' });
   }
   const enqueueMs = performance.now() - t0;
   for (;;) {

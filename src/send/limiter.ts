@@ -35,7 +35,20 @@ export class SlidingWindow {
   waitTime(now: number): number {
     this.prune(now);
     if (this.stamps.length < this.limit) return 0;
-    return this.stamps[0]! + this.windowMs - now;
+    return this.windowMs - (now - this.stamps[0]!);
+  }
+
+  /** Milliseconds until fewer than `cap` events are in the window (0 = already fewer). */
+  waitBelow(now: number, cap: number): number {
+    this.prune(now);
+    if (this.stamps.length < cap) return 0;
+    return this.windowMs - (now - this.stamps[this.stamps.length - cap]!);
+  }
+
+  /** Events in the window now. */
+  count(now: number): number {
+    this.prune(now);
+    return this.stamps.length;
   }
 
   record(now: number): void {
@@ -55,7 +68,9 @@ export class SlidingWindow {
 
   private prune(now: number): void {
     let i = 0;
-    while (i < this.stamps.length && this.stamps[i]! <= now - this.windowMs) i++;
+    // The same arithmetic as the waits above (now - stamp against the width), so that a stamp still counted always
+    // means a positive wait, even with fractional times.
+    while (i < this.stamps.length && now - this.stamps[i]! >= this.windowMs) i++;
     if (i) this.stamps.splice(0, i);
   }
 }
@@ -93,6 +108,16 @@ export class RateLimiter {
   /** Milliseconds to wait before this send may go (0 = go now). Does not record. */
   waitTime(now: number, chatKey?: string | null, userKey?: string | null): number {
     return Math.max(0, ...this.windowsFor(chatKey, userKey).map((w) => w.waitTime(now)));
+  }
+
+  /** Milliseconds until the app-wide windows hold fewer than these caps (the bulk lane's share, see lanes.ts). */
+  appWaitBelow(now: number, perSecondCap: number, perMinuteCap: number): number {
+    return Math.max(0, this.appSec.waitBelow(now, perSecondCap), this.appMin.waitBelow(now, perMinuteCap));
+  }
+
+  /** App-wide sends in the current windows. */
+  appUsed(now: number): { second: number; minute: number } {
+    return { second: this.appSec.count(now), minute: this.appMin.count(now) };
   }
 
   record(now: number, chatKey?: string | null, userKey?: string | null): void {

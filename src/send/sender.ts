@@ -6,6 +6,8 @@ import type { Logger } from '../log.ts';
 import type { Clock } from '../clock.ts';
 import { dropCachedToken, type LarkClient } from './client.ts';
 import { RateLimiter, realPace, type Pace } from './limiter.ts';
+import { laneFor, type Lane } from './lanes.ts';
+import { Backlog, chatKeyOf, type LaneStats, type Pending } from './backlog.ts';
 import { classifyError, classifyResponse, type SendOutcome } from './errors.ts';
 import { callFeishu, UnsentPatchTarget } from './ops.ts';
 
@@ -17,6 +19,8 @@ export type Outbound = {
   content: object;
   /** A stable logical key: a second enqueue with the same key is a no-op, and it fixes the Feishu uuid. */
   dedupeKey?: string;
+  /** fast (a person is waiting) or bulk (fan-out); laneFor decides from the dedupe key when not given. */
+  lane?: Lane;
 } & (
   | { op: 'create'; receiveIdType: 'open_id' | 'chat_id'; receiveId: string }
   | { op: 'reply'; replyToId: string; chatId: string; userId?: string }
@@ -35,7 +39,6 @@ export class MessageTooLargeError extends Error {
 
 /** An outbox row as the drain works with it (read by FastStore.pendingAfter). */
 export type Row = OutboxRow;
-type Pending = Row & { readyAt: number; rateHits: number };
 
 export interface SenderOptions {
   prisma: PrismaClient;
@@ -59,25 +62,31 @@ export class Sender {
   private readonly limiter: RateLimiter;
   private readonly concurrency: number;
   private readonly maxAttempts: number;
-  private backlog: Pending[] = [];
+  private readonly backlog: Backlog;
   private readonly inflight = new Set<number>();
   private readonly busyChats = new Set<string>();
   private readonly sends = new Set<Promise<void>>();
   private running = false;
-  private dirty = true;
-  private lastLoadedId = 0;
   private pumping: Promise<void> | null = null;
   private pumpActive = false;
   private wake: (() => void) | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly deliveredWaiters = new Map<number, Array<(messageId: string | null) => void>>();
   readonly stats = { sent: 0, rateLimited: 0, retried: 0, failed: 0 };
+  /** Attempts in a row that failed (rate limits excluded), the last reason, the last success: /healthz reads them. */
+  readonly streak = { failures: 0, lastError: null as string | null, lastOkAt: null as Date | null };
 
   constructor(private readonly o: SenderOptions) {
     this.pace = o.pace ?? realPace;
     this.limiter = o.limiter ?? new RateLimiter();
     this.concurrency = o.concurrency ?? 16;
     this.maxAttempts = o.maxAttempts ?? 12;
+    this.backlog = new Backlog({ fast: o.fast, limiter: this.limiter, pace: this.pace, concurrency: this.concurrency });
+  }
+
+  /** Sends per lane, and how long (pacing ms) the last and the slowest row waited from enqueue to Feishu's answer. */
+  get laneStats(): Record<Lane, LaneStats> {
+    return this.backlog.stats;
   }
 
   /** Writes the outbox row (idempotent on dedupeKey) and wakes the drain. */
@@ -86,7 +95,8 @@ export class Sender {
     const bytes = Buffer.byteLength(content);
     if (m.msgType === 'interactive' && bytes > MAX_CARD_BYTES) throw new MessageTooLargeError(bytes);
     const uuid = uuidFor(m.dedupeKey);
-    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, createdAt: this.o.clock.now() };
+    const lane = laneFor(m);
+    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, lane, createdAt: this.o.clock.now() };
     const data =
       m.op === 'create'
         ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
@@ -94,7 +104,10 @@ export class Sender {
           ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
           : this.cardRow(m, base);
     const row = await this.o.fast.insertOutbox(data);
-    if (!row.duplicate) this.kick();
+    if (!row.duplicate) {
+      if (this.running) this.backlog.noteEnqueued(row.id);
+      this.kick(lane);
+    }
     return row;
   }
 
@@ -134,9 +147,10 @@ export class Sender {
     await Promise.all([...this.sends]);
   }
 
-  kick(): void {
+  /** Wakes the drain to load new rows of `lane` (of both lanes when not given, e.g. after a transactional insert). */
+  kick(lane?: Lane): void {
     if (!this.running) return;
-    this.dirty = true;
+    this.backlog.markDirty(lane);
     if (this.wake) this.wake();
     if (!this.pumpActive) {
       this.pumpActive = true;
@@ -150,59 +164,26 @@ export class Sender {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  /** Loads rows this process has not seen yet (ids only grow; retried rows stay in the in-memory backlog). */
-  private async fill(): Promise<void> {
-    this.dirty = false;
-    const take = 1000;
-    const rows = this.o.fast.pendingAfter(this.lastLoadedId, take);
-    const now = this.pace.now();
-    for (const r of rows) this.backlog.push({ ...r, readyAt: now, rateHits: 0 });
-    if (rows.length) this.lastLoadedId = rows[rows.length - 1]!.id;
-    if (rows.length === take) this.dirty = true;
-  }
-
-  private pick(now: number): { row?: Pending; waitMs: number } {
-    const seen = new Set<string>();
-    let waitMs = Infinity;
-    for (const r of this.backlog) {
-      const key = r.chatKey ?? `row:${r.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (this.busyChats.has(key)) continue;
-      if (r.readyAt > now) {
-        waitMs = Math.min(waitMs, r.readyAt - now);
-        continue;
-      }
-      const w = this.limiter.waitTime(now, r.chatKey, r.userKey);
-      if (w > 0) {
-        waitMs = Math.min(waitMs, w);
-        continue;
-      }
-      return { row: r, waitMs: 0 };
-    }
-    return { waitMs };
-  }
-
   private async pump(): Promise<void> {
     try {
       while (this.running) {
-        if (this.dirty && this.backlog.length < 500) await this.fill();
-        if (this.backlog.length === 0 && this.inflight.size === 0 && !this.dirty) break;
+        this.backlog.fill();
+        if (this.backlog.size === 0 && this.inflight.size === 0 && !this.backlog.dirty) break;
         const now = this.pace.now();
-        const { row, waitMs } = this.inflight.size < this.concurrency ? this.pick(now) : { row: undefined, waitMs: Infinity };
+        const { row, waitMs } = this.backlog.pick(now, this.busyChats, this.inflight.size);
         if (!row) {
           await this.nap(waitMs);
           continue;
         }
-        this.backlog.splice(this.backlog.indexOf(row), 1);
-        const key = row.chatKey ?? `row:${row.id}`;
-        this.limiter.record(now, row.chatKey, row.userKey);
+        const key = chatKeyOf(row);
+        this.backlog.take(row, now);
         this.inflight.add(row.id);
         this.busyChats.add(key);
         const p: Promise<void> = this.sendOne(row)
           .catch((err) => this.o.logger.error({ err, outboxId: row.id }, 'outbox row could not be updated; it is retried after a restart'))
           .finally(() => {
             this.sends.delete(p);
+            this.backlog.release(row);
             this.inflight.delete(row.id);
             this.busyChats.delete(key);
             this.wake?.();
@@ -213,7 +194,7 @@ export class Sender {
       this.o.logger.error({ err }, 'outbox drain stopped on an error; it restarts on the next message');
     } finally {
       this.pumpActive = false;
-      if (this.running && this.dirty) this.kick();
+      if (this.running && this.backlog.dirty) this.kick();
       else if (this.inflight.size === 0) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
@@ -250,15 +231,19 @@ export class Sender {
     const now = this.pace.now();
     if (outcome.kind === 'ok') {
       this.stats.sent++;
+      Object.assign(this.streak, { failures: 0, lastError: null, lastOkAt: this.o.clock.now() });
+      this.backlog.settled(row, true);
       await this.o.fast.markSent(row.id, row.attempts, outcome.messageId ?? null, this.o.clock.now());
       this.resolveDelivered(row.id, outcome.messageId ?? null);
       return;
     }
     if (/\b9999166[13]\b/.test(outcome.reason)) dropCachedToken(this.o.lark);
+    if (outcome.kind !== 'rate_limited') Object.assign(this.streak, { failures: this.streak.failures + 1, lastError: outcome.reason });
     const retryable = outcome.kind === 'rate_limited' ? row.rateHits < 50 : outcome.kind === 'transient' && row.attempts < this.maxAttempts;
     if (!retryable) {
       this.stats.failed++;
       this.o.logger.error({ outboxId: row.id, reason: outcome.reason }, 'message failed for good');
+      this.backlog.settled(row, false);
       await this.o.fast.markFailed(row.id, row.attempts, outcome.reason);
       this.resolveDelivered(row.id, null);
       return;
@@ -277,8 +262,7 @@ export class Sender {
     row.readyAt = now + delay;
     this.o.logger.warn({ outboxId: row.id, reason: outcome.reason, retryInMs: delay }, 'send deferred');
     await this.o.fast.markDeferred(row.id, row.attempts, outcome.reason, new Date(this.o.clock.now().getTime() + delay));
-    this.backlog.unshift(row);
-    this.backlog.sort((a, b) => a.id - b.id);
+    this.backlog.requeue(row);
   }
 
   private resolveDelivered(id: number, messageId: string | null): void {

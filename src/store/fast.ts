@@ -21,6 +21,8 @@ export interface OutboxInsert {
   patchMessageId?: string | null;
   chatKey?: string | null;
   userKey?: string | null;
+  /** fast | bulk (src/send/lanes.ts laneFor). */
+  lane: string;
   createdAt: Date;
 }
 
@@ -60,13 +62,13 @@ export class FastStore {
       eventStatus: this.db.prepare(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = ?`),
       finishEvent: this.db.prepare(`UPDATE "ProcessedEvent" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "eventId" = ?`),
       insertOutbox: this.db.prepare(
-        `INSERT OR IGNORE INTO "OutboxMessage" ("uuid","dedupeKey","op","msgType","content","receiveIdType","receiveId","replyToId","patchMessageId","chatKey","userKey","status","attempts","nextAttemptAt","createdAt")
-         VALUES (@uuid,@dedupeKey,@op,@msgType,@content,@receiveIdType,@receiveId,@replyToId,@patchMessageId,@chatKey,@userKey,'pending',0,@createdAt,@createdAt)`,
+        `INSERT OR IGNORE INTO "OutboxMessage" ("uuid","dedupeKey","op","msgType","content","receiveIdType","receiveId","replyToId","patchMessageId","chatKey","userKey","lane","status","attempts","nextAttemptAt","createdAt")
+         VALUES (@uuid,@dedupeKey,@op,@msgType,@content,@receiveIdType,@receiveId,@replyToId,@patchMessageId,@chatKey,@userKey,@lane,'pending',0,@createdAt,@createdAt)`,
       ),
       outboxByKey: this.db.prepare(`SELECT "id","uuid" FROM "OutboxMessage" WHERE "dedupeKey" = ?`),
       pendingAfter: this.db.prepare(
         `SELECT "id","uuid","op","receiveIdType","receiveId","replyToId","patchMessageId","msgType","content","chatKey","userKey","attempts"
-         FROM "OutboxMessage" WHERE "status" IN ('pending','sending') AND "id" > ? ORDER BY "id" ASC LIMIT ?`,
+         FROM "OutboxMessage" WHERE "lane" = ? AND "status" IN ('pending','sending') AND "id" > ? ORDER BY "id" ASC LIMIT ?`,
       ),
       sent: this.db.prepare(`UPDATE "OutboxMessage" SET "status"='sent',"attempts"=?,"messageId"=?,"sentAt"=?,"lastError"=NULL WHERE "id"=?`),
       failed: this.db.prepare(`UPDATE "OutboxMessage" SET "status"='failed',"attempts"=?,"lastError"=? WHERE "id"=?`),
@@ -117,8 +119,9 @@ export class FastStore {
     });
   }
 
-  pendingAfter(lastId: number, take: number): OutboxRow[] {
-    return this.st.pendingAfter.all(lastId, take) as OutboxRow[];
+  /** The lane's unsent rows after `lastId`, oldest first. */
+  pendingAfter(lane: string, lastId: number, take: number): OutboxRow[] {
+    return this.st.pendingAfter.all(lane, lastId, take) as OutboxRow[];
   }
 
   markSent(id: number, attempts: number, messageId: string | null, at: Date): Promise<void> {

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
 import { createLarkClient } from '../../src/send/client.ts';
-import { virtualPace } from '../../src/send/limiter.ts';
+import { virtualPace, type Pace } from '../../src/send/limiter.ts';
 import { createApp, type App } from '../../src/app.ts';
 import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
 
@@ -47,6 +47,8 @@ export interface HarnessOptions {
   start?: boolean;
   /** The SDK client's request timeout (default 10 s); fault tests with held answers use a short one. */
   larkTimeoutMs?: number;
+  /** The sender's pacing clock (default: a fresh virtualPace per build); pass one to read virtual send times. */
+  pace?: Pace;
 }
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -85,7 +87,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
 
   const build = async (start: boolean) => {
     const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: fake.url, logger, timeoutMs: opts.larkTimeoutMs });
-    const app = createApp({ config, lark, prisma, clock, logger, pace: virtualPace() });
+    const app = createApp({ config, lark, prisma, clock, logger, pace: opts.pace ?? virtualPace() });
     if (start) await app.start();
     const { url } = await app.listen(0, '127.0.0.1');
     fake.setBotEndpoint(`${url}/lark/events`);
