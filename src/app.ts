@@ -24,6 +24,7 @@ import { ApplicationFlowServices, loadChecklistFile } from './flows/apply/servic
 import type { Checklist } from './domain/checklist.ts';
 import type { CycleTemplate } from './domain/calendar.ts';
 import { webhookRouter } from './receive/webhook.ts';
+import { Retention } from './store/retention.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { checklistMissing, defaultSources, type MissingItems, type ReminderSources } from './scheduler/sources.ts';
 import { loadReminderPolicyFile } from './scheduler/policy-file.ts';
@@ -64,6 +65,8 @@ export interface App {
   router: Router;
   /** Deadline reminders. main.ts calls scheduler.start() (cron); tests and the sandbox call scheduler.tick(). */
   scheduler: Scheduler;
+  /** Prunes old processed events and finished outbox rows (run on the scheduler's housekeeping tick). */
+  retention: Retention;
   /** Learns the bot's identity, resumes unfinished events and the outbox. */
   start(): Promise<void>;
   listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
@@ -90,6 +93,7 @@ export function createApp(o: AppOptions): App {
   const cycle = o.cycle ?? loadCycleFile();
   const checklist = o.checklist ?? loadChecklistFile();
   // Reminders list what each application lacks as the checklist computes it, unless the caller plugs in another source.
+  const retention = new Retention({ prisma: o.prisma, clock: o.clock, logger: o.logger.child({ mod: 'retention' }), outboxRetentionDays: o.config.outboxRetentionDays });
   const reminderSources = defaultSources(o.prisma, { missingItems: checklistMissing(o.prisma, checklist), ...o.reminderSources });
   const scheduler = new Scheduler({
     prisma: o.prisma,
@@ -101,8 +105,13 @@ export function createApp(o: AppOptions): App {
     cycle,
     policy: o.reminderPolicy ?? loadReminderPolicyFile(cycle),
     sources: reminderSources,
-    // Idle application dialogs end with a friendly note on the same clock as reminders (cron, or the sandbox's jumps).
-    housekeeping: () => services.apply.flow.sweep(),
+    // Idle application dialogs end with a friendly note on the same clock as reminders (cron, or the sandbox's jumps),
+    // and old processed events and sent messages are pruned. Each job runs even if the other fails.
+    housekeeping: async () => {
+      let failure: unknown;
+      for (const job of [() => services.apply.flow.sweep(), () => retention.prune()]) await job().catch((err: unknown) => (failure ??= err));
+      if (failure) throw failure;
+    },
   });
   const rubrics = o.rubrics ?? loadRubrics();
   const inspections = new InspectionStore(o.prisma, now);
@@ -142,6 +151,7 @@ export function createApp(o: AppOptions): App {
     intake,
     router,
     scheduler,
+    retention,
     async start() {
       try {
         botOpenId = (await fetchBotInfo(o.lark))?.openId ?? null;

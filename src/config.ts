@@ -1,5 +1,6 @@
 /** Why: one pure, validated view of the environment, so a bad deployment fails at start with every problem listed. */
 import { z } from 'zod';
+import { MIN_OUTBOX_RETENTION_DAYS } from './store/retention.ts';
 
 const loopbackOrHttps = z
   .string()
@@ -40,6 +41,12 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'a number of minutes' }).int().min(1).max(60 * 24 * 30).default(60 * 24),
   MAX_BODY_BYTES: z.coerce.number({ error: 'a number of bytes' }).int().min(1024).max(10_000_000).default(1_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number({ error: `a number of days from ${MIN_OUTBOX_RETENTION_DAYS} to 3650` })
+    .int()
+    .min(MIN_OUTBOX_RETENTION_DAYS)
+    .max(3650)
+    .default(30),
 });
 
 export interface Config {
@@ -56,6 +63,8 @@ export interface Config {
   sessionIdleMinutes: number;
   maxBodyBytes: number;
   logLevel: string;
+  /** Sent and failed outbox rows are deleted after this many days (the audit log is kept). */
+  outboxRetentionDays: number;
   /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
   sandbox: boolean;
 }
@@ -108,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     sandbox,
   };
 }

@@ -1,6 +1,7 @@
 /** Why: what happens to one event, as one ordered list of steps (verify → challenge → app_id → drop bots and self → dedupe → per-chat queue → route). */
 import type { Router } from './router.ts';
 import { ChatQueue } from './queue.ts';
+import { storedPayload } from '../store/retention.ts';
 import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound, type InboundCardAction } from './events.ts';
 import type { CardResponse, Deps } from './context.ts';
 import type { Envelope } from '../receive/verify.ts';
@@ -90,7 +91,7 @@ export class Intake {
     const inbound = item.inbound!;
     const chatId = inbound.chatId ?? null;
     const messageId = inbound.kind === 'message' ? inbound.messageId : null;
-    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, messageId, payload: JSON.stringify(env.raw), receivedAt: this.deps.clock.now() });
+    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, messageId, payload: storedPayload(env.raw, this.deps.config.verificationToken), receivedAt: this.deps.clock.now() });
     if (inserted) return;
     // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
     if (this.deps.fast.eventStatus(env.eventId) === 'received' && !this.working.has(env.eventId)) return;
