@@ -1,6 +1,6 @@
 /** Why: the one factory that wires the bot together; the server, the cron jobs and the tests all build the bot through it. */
 import express from 'express';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Config } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
@@ -23,7 +23,7 @@ import { ApplyFlow } from './flows/apply/flow.ts';
 import { ApplicationFlowServices, loadChecklistFile } from './flows/apply/services.ts';
 import type { Checklist } from './domain/checklist.ts';
 import type { CycleTemplate } from './domain/calendar.ts';
-import { webhookRouter } from './receive/webhook.ts';
+import { serverOptions, webhookRouter } from './receive/webhook.ts';
 import { Retention } from './store/retention.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { checklistMissing, defaultSources, type MissingItems, type ReminderSources } from './scheduler/sources.ts';
@@ -165,7 +165,8 @@ export function createApp(o: AppOptions): App {
     },
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
-        const s = http.listen(port, host, () => {
+        const s = createServer(serverOptions(o.config), http);
+        s.listen(port, host, () => {
           server = s;
           const addr = s.address();
           const p = typeof addr === 'object' && addr ? addr.port : port;

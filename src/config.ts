@@ -10,6 +10,9 @@ const loopbackOrHttps = z
     'an https:// origin such as https://open.feishu.cn, or a loopback http://127.0.0.1:PORT (no trailing slash)',
   );
 
+const millis = (min: number, max: number, dflt: number) =>
+  z.coerce.number({ error: `a number of milliseconds from ${min} to ${max}` }).int().min(min).max(max).default(dflt);
+
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
 const schema = z.object({
@@ -41,6 +44,9 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'a number of minutes' }).int().min(1).max(60 * 24 * 30).default(60 * 24),
   MAX_BODY_BYTES: z.coerce.number({ error: 'a number of bytes' }).int().min(1024).max(10_000_000).default(1_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HEADERS_TIMEOUT_MS: millis(100, 120_000, 5_000),
+  HTTP_BODY_TIMEOUT_MS: millis(100, 120_000, 5_000),
+  HTTP_REQUEST_TIMEOUT_MS: millis(100, 300_000, 10_000),
   OUTBOX_RETENTION_DAYS: z.coerce
     .number({ error: `a number of days from ${MIN_OUTBOX_RETENTION_DAYS} to 3650` })
     .int()
@@ -63,6 +69,8 @@ export interface Config {
   sessionIdleMinutes: number;
   maxBodyBytes: number;
   logLevel: string;
+  /** Slow and idle clients: headers, the /lark/events body, and the whole request must arrive within these. */
+  http: { headersTimeoutMs: number; bodyTimeoutMs: number; requestTimeoutMs: number };
   /** Sent and failed outbox rows are deleted after this many days (the audit log is kept). */
   outboxRetentionDays: number;
   /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
@@ -102,6 +110,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e.LARK_APP_SECRET) problems.push('LARK_APP_SECRET: expected the app secret from the Feishu developer console, got nothing');
     if (!e.LARK_VERIFICATION_TOKEN) problems.push('LARK_VERIFICATION_TOKEN: expected the verification token from 事件与回调 > 加密策略, got nothing');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS: expected at most HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}), got ${e.HTTP_HEADERS_TIMEOUT_MS}`);
+  }
+  if (e.HTTP_BODY_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(`HTTP_BODY_TIMEOUT_MS: expected at most HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}), got ${e.HTTP_BODY_TIMEOUT_MS}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     appId: e.LARK_APP_ID ?? SANDBOX_CREDENTIALS.appId,
@@ -117,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
+    http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS },
     outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     sandbox,
   };

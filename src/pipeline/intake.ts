@@ -1,6 +1,6 @@
 /** Why: what happens to one event, as one ordered list of steps (verify → challenge → app_id → drop bots and self → dedupe → per-chat queue → route). */
 import type { Router } from './router.ts';
-import { ChatQueue } from './queue.ts';
+import { AckGate, ChatQueue } from './queue.ts';
 import { storedPayload } from '../store/retention.ts';
 import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound, type InboundCardAction } from './events.ts';
 import type { CardResponse, Deps } from './context.ts';
@@ -35,13 +35,13 @@ export async function runSteps(steps: Step[], item: IntakeItem): Promise<Answer>
 export class Intake {
   readonly queue: ChatQueue;
   private readonly working = new Set<string>();
-  /** Requests received but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
-  acksInFlight = 0;
+  /** Requests read but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
+  readonly acks = new AckGate();
   /** How long a card callback may take before it is answered with a toast (tests shorten it). */
   inlineBudgetMs = CARD_INLINE_BUDGET_MS;
 
   constructor(private readonly deps: Deps, private readonly router: Router) {
-    this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'), 4, () => this.acksInFlight > 0);
+    this.queue = new ChatQueue((err, key) => deps.logger.error({ err, chat: key }, 'event handler failed'), 4, this.acks);
   }
 
   /** The steps shared by webhook and WS mode, after the transport's own checks. */

@@ -1,6 +1,47 @@
 /** Why: events of one chat are handled one at a time, in arrival order; different chats run in parallel. */
 
-const MAX_YIELD_MS = 250;
+/** How long a handler about to start holds back for acknowledgements in flight. */
+export const MAX_YIELD_MS = 250;
+
+/**
+ * Acknowledgements being worked on (a request whose body has arrived, until its answer is written). Feishu needs its
+ * 200 within 3 s and a handler's answer can wait a little, so handlers about to start wait for the gate to clear, up to
+ * MAX_YIELD_MS. Waiting is one promise and one timer per waiter: nothing polls.
+ */
+export class AckGate {
+  private count = 0;
+  private waiters = new Set<() => void>();
+
+  get inFlight(): number {
+    return this.count;
+  }
+
+  enter(): void {
+    this.count++;
+  }
+
+  leave(): void {
+    if (this.count === 0) return;
+    if (--this.count > 0) return;
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
+  }
+
+  /** Resolves once no acknowledgement is in flight, or after `maxMs`, whichever comes first. */
+  clear(maxMs: number): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      this.waiters.add(done);
+    });
+  }
+}
 
 export class ChatQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -16,17 +57,15 @@ export class ChatQueue {
   constructor(
     private readonly onError: (err: unknown, key: string) => void,
     private readonly maxConcurrent = 4,
-    /** True while acknowledgements are waiting: new handlers then hold back (up to MAX_YIELD_MS) so acks go first. */
-    private readonly ackBusy: () => boolean = () => false,
+    /** While acknowledgements are in flight, new handlers hold back (up to MAX_YIELD_MS) so acks go first. */
+    private readonly acks: AckGate = new AckGate(),
   ) {}
 
   private async acquire(): Promise<void> {
     if (this.active >= this.maxConcurrent) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.active++;
-    // Feishu needs its 200 within 3 s; the handler's answer can wait a little. Yield while requests are in flight.
-    const started = Date.now();
-    while (this.ackBusy() && Date.now() - started < MAX_YIELD_MS) await new Promise((r) => setImmediate(r));
+    await this.acks.clear(MAX_YIELD_MS);
   }
 
   private release(): void {

@@ -1,5 +1,6 @@
 /** Why: the HTTP edge for Feishu: raw body → signature and timestamp → challenge → token and app_id → the shared intake steps. */
 import express, { type Request, type Response, type NextFunction } from 'express';
+import type { ServerOptions } from 'node:http';
 import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
@@ -52,17 +53,55 @@ function looksLikeChallenge(body: unknown, encryptKey: string): boolean {
   return !isRejection(env) && env.kind === 'challenge';
 }
 
+/**
+ * Options for the HTTP server the webhook is served on: Feishu sends a whole small body at once, so headers and the
+ * whole request must arrive within a few seconds. Node checks these deadlines every `connectionsCheckingInterval`
+ * (30 s by default), so the interval is set to a fraction of the shortest one.
+ */
+export function serverOptions(config: Config): ServerOptions {
+  const { headersTimeoutMs, requestTimeoutMs } = config.http;
+  return {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+  };
+}
+
+/**
+ * The body-read deadline: a request whose body is not complete `ms` after its headers arrived gets 408 and its
+ * connection is closed. The waiting costs one timer; the request holds no handler back meanwhile (it is not an ack in
+ * flight until its body is read).
+ */
+function bodyDeadline(ms: number, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.complete) return next();
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      logger.warn({ deadlineMs: ms, socketBytesRead: req.socket.bytesRead, expectedBytes: req.headers['content-length'] ?? null, ip: req.socket.remoteAddress }, 'request body not received in time; connection closed');
+      if (!res.headersSent) {
+        res.writeHead(408, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ code: 'body_timeout', msg: `the request body did not arrive within ${ms} ms` }));
+      }
+      // Whatever the client still sends is not read: the socket goes now.
+      req.socket.destroy();
+    }, ms);
+    const done = () => clearTimeout(timer);
+    req.once('end', done);
+    req.once('close', done);
+    next();
+  };
+}
+
 export function webhookRouter(opts: { config: Config; clock: Clock; logger: Logger; intake: Intake }): express.Router {
   const { config, clock, logger, intake } = opts;
   const steps = [...webhookSteps(config, clock), ...intake.steps];
   const router = express.Router();
-  // Counted from the first byte: a request being read or verified is an ack that background work should not delay.
-  router.post('/lark/events', (_req: Request, res: Response, next: NextFunction) => {
-    intake.acksInFlight++;
-    res.once('close', () => intake.acksInFlight--);
-    next();
-  });
+  router.post('/lark/events', bodyDeadline(config.http.bodyTimeoutMs, logger));
   router.post('/lark/events', express.raw({ type: () => true, limit: config.maxBodyBytes }), async (req: Request, res: Response) => {
+    // Counted once the body is read: a request being verified is an ack that background work should not delay. A client
+    // still dribbling its body is not counted, so it delays nobody.
+    intake.acks.enter();
+    res.once('close', () => intake.acks.leave());
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let body: unknown;
     try {
@@ -93,6 +132,7 @@ export function webhookRouter(opts: { config: Config; clock: Clock; logger: Logg
     res.status(answer.status).json(answer.body);
   });
   router.use('/lark/events', (err: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return; // the body deadline already answered and closed the connection
     if (err?.type === 'entity.too.large') {
       res.status(413).json({ code: 'too_large', msg: `body is over ${config.maxBodyBytes} bytes` });
       return;

@@ -11,6 +11,7 @@ import { openDatabase, sqlitePath, type PrismaClient } from '../../store/db.ts';
 import { createLarkClient } from '../../send/client.ts';
 import type { Pace } from '../../send/limiter.ts';
 import { createApp, type App } from '../../app.ts';
+import { serverOptions } from '../../receive/webhook.ts';
 import { loadMessages, type Messages } from '../../prompts/index.ts';
 import { addDays, daysBetween, toLocalDate, zonedDateTime, type LocalDate } from '../../domain/dates.ts';
 import { createFakeFeishu, type FakeFeishu } from '../fake/index.ts';
@@ -207,7 +208,7 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
 
   const router = sandboxRouter(sb);
   current = await build();
-  server = createServer((req, res) => {
+  server = createServer(serverOptions(config), (req, res) => {
     const go = () => void current.app.http(req, res);
     if (resetting) resetting.then(go, go);
     else go();
