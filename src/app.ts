@@ -5,7 +5,6 @@ import type { Config } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { PrismaClient } from './store/db.ts';
-import { databaseHealth } from './store/db.ts';
 import { FastStore } from './store/fast.ts';
 import { fetchBotInfo, type LarkClient } from './send/client.ts';
 import { Sender } from './send/sender.ts';
@@ -24,6 +23,7 @@ import { ApplicationFlowServices, loadChecklistFile } from './flows/apply/servic
 import type { Checklist } from './domain/checklist.ts';
 import type { CycleTemplate } from './domain/calendar.ts';
 import { serverOptions, webhookRouter } from './receive/webhook.ts';
+import { Health } from './health.ts';
 import { Retention } from './store/retention.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { checklistMissing, defaultSources, type MissingItems, type ReminderSources } from './scheduler/sources.ts';
@@ -65,6 +65,8 @@ export interface App {
   router: Router;
   /** Deadline reminders. main.ts calls scheduler.start() (cron); tests and the sandbox call scheduler.tick(). */
   scheduler: Scheduler;
+  /** What /healthz answers; the WS client reports its connection state to it (health.reportWs). */
+  health: Health;
   /** Prunes old processed events and finished outbox rows (run on the scheduler's housekeeping tick). */
   retention: Retention;
   /** Learns the bot's identity, resumes unfinished events and the outbox. */
@@ -136,10 +138,10 @@ export function createApp(o: AppOptions): App {
 
   const http = express();
   http.disable('x-powered-by');
+  const health = new Health({ config: o.config, prisma: o.prisma, clock: o.clock, sender, intake });
   http.get('/healthz', async (_req, res) => {
-    const db = await databaseHealth(o.prisma);
-    const pending = db.ok ? await o.prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } }) : null;
-    res.status(db.ok ? 200 : 503).json({ status: db.ok ? 'ok' : 'degraded', db, outboxPending: pending, sandbox: o.config.sandbox, botOpenId });
+    const report = await health.check();
+    res.status(report.reasons.length ? 503 : 200).json({ ...report, botOpenId });
   });
   http.use(webhookRouter({ config: o.config, clock: o.clock, logger: o.logger, intake }));
 
@@ -151,6 +153,7 @@ export function createApp(o: AppOptions): App {
     intake,
     router,
     scheduler,
+    health,
     retention,
     async start() {
       try {

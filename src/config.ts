@@ -47,6 +47,9 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: millis(100, 120_000, 5_000),
   HTTP_BODY_TIMEOUT_MS: millis(100, 120_000, 5_000),
   HTTP_REQUEST_TIMEOUT_MS: millis(100, 300_000, 10_000),
+  HEALTH_SEND_FAILURES: z.coerce.number({ error: 'a number of attempts from 1 to 1000' }).int().min(1).max(1000).default(5),
+  HEALTH_FAST_MAX_AGE_SECONDS: z.coerce.number({ error: 'a number of seconds from 5 to 86400' }).int().min(5).max(86_400).default(120),
+  HEALTH_BULK_MAX_AGE_SECONDS: z.coerce.number({ error: 'a number of seconds from 60 to 604800' }).int().min(60).max(604_800).default(3_600),
   OUTBOX_RETENTION_DAYS: z.coerce
     .number({ error: `a number of days from ${MIN_OUTBOX_RETENTION_DAYS} to 3650` })
     .int()
@@ -71,6 +74,8 @@ export interface Config {
   logLevel: string;
   /** Slow and idle clients: headers, the /lark/events body, and the whole request must arrive within these. */
   http: { headersTimeoutMs: number; bodyTimeoutMs: number; requestTimeoutMs: number };
+  /** /healthz answers 503 after this many failed sends in a row, or when a lane's oldest pending row is older. */
+  health: { sendFailures: number; fastMaxAgeSeconds: number; bulkMaxAgeSeconds: number };
   /** Sent and failed outbox rows are deleted after this many days (the audit log is kept). */
   outboxRetentionDays: number;
   /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
@@ -132,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS },
+    health: { sendFailures: e.HEALTH_SEND_FAILURES, fastMaxAgeSeconds: e.HEALTH_FAST_MAX_AGE_SECONDS, bulkMaxAgeSeconds: e.HEALTH_BULK_MAX_AGE_SECONDS },
     outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     sandbox,
   };

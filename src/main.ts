@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   // Reminders: a cron job in BOT_TIMEZONE, plus one tick now that sends what fell due while the bot was down.
   app.scheduler.start();
   let ws: { close(): void } | null = null;
-  if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake });
+  if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake, onState: (state, detail) => app.health.reportWs(state, detail) });
   logger.info({ url, mode: config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);
 
   const shutdown = async (signal: string) => {

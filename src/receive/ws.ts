@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { sdkLogger } from '../log.ts';
 import { HANDLED_EVENT_TYPES } from '../pipeline/events.ts';
 import { runSteps, type EventEnvelope, type Intake } from '../pipeline/intake.ts';
+import type { WsState } from '../health.ts';
 
 /**
  * The SDK hands handlers `{...header, ...event}`; this rebuilds the envelope our steps expect. For card callbacks the
@@ -33,6 +34,8 @@ export interface WsClientOptions {
   onConnected?: () => void;
   /** Called when the SDK gives up (bad credentials, or reconnects exhausted). */
   onError?: (err: Error) => void;
+  /** Every change of the connection's state, for /healthz (main.ts passes app.health.reportWs). */
+  onState?: (state: WsState, detail?: string) => void;
 }
 
 export interface WsClientHandle {
@@ -63,6 +66,7 @@ export function startWsClient(o: WsClientOptions): WsClientHandle {
     throw new Error(`LARK_APP_ID "${o.config.appId}" is not cli_ followed by 16 hex digits; the SDK's WSClient would refuse it without a word. Copy the App ID from 凭证与基础信息.`);
   }
   const log = o.logger.child({ mod: 'ws' });
+  const report = o.onState ?? (() => undefined);
   const client = new lark.WSClient({
     appId: o.config.appId,
     appSecret: o.config.appSecret,
@@ -71,19 +75,32 @@ export function startWsClient(o: WsClientOptions): WsClientHandle {
     loggerLevel: lark.LoggerLevel.warn,
     onReady: () => {
       log.info('WS long connection ready');
+      report('connected');
       o.onConnected?.();
     },
     onReconnected: () => {
       log.info('WS long connection re-established');
+      report('connected');
       o.onConnected?.();
     },
-    onReconnecting: () => log.warn('WS long connection lost; reconnecting'),
+    onReconnecting: () => {
+      log.warn('WS long connection lost; reconnecting');
+      report('reconnecting');
+    },
     onError: (err: Error) => {
       log.error({ err }, 'WS long connection gave up; check LARK_APP_ID/LARK_APP_SECRET and that 长连接 is enabled in 事件与回调');
+      report('failed', err.message);
       o.onError?.(err);
     },
   } as ConstructorParameters<typeof lark.WSClient>[0]);
+  report('connecting');
   void client.start({ eventDispatcher: wsDispatcher(o) });
   log.info('WS long connection starting');
-  return { client, close: () => client.close({ force: true }) };
+  return {
+    client,
+    close: () => {
+      client.close({ force: true });
+      report('closed');
+    },
+  };
 }

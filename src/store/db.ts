@@ -1,6 +1,6 @@
 /** Why: opens the SQLite database (WAL), applies committed migrations offline at start, and hands out the Prisma client. */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -91,4 +91,44 @@ export async function databaseHealth(prisma: PrismaClient): Promise<{ ok: boolea
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/** The file's identity when the bot opened it (its inode), to tell later whether it was replaced. */
+export function sqliteFileIdentity(databaseUrl: string): { path: string; ino: number | null } {
+  const path = sqlitePath(databaseUrl);
+  if (path === ':memory:') return { path, ino: null };
+  try {
+    return { path, ino: statSync(path).ino };
+  } catch {
+    return { path, ino: null };
+  }
+}
+
+/**
+ * What is wrong with the SQLite file under the open connection, if anything. An open connection keeps working from its
+ * cache and the WAL after the file is deleted, replaced or truncated, so only the file itself tells: the next restart
+ * would find the data gone.
+ */
+export function sqliteFileProblem(identity: { path: string; ino: number | null }): string | null {
+  const { path } = identity;
+  if (path === ':memory:') return null;
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return `the database file ${path} is gone (deleted or moved); restore it from backup and restart the bot`;
+  }
+  if (identity.ino !== null && st.ino !== identity.ino) return `the database file ${path} was replaced by another file while the bot ran; restart the bot`;
+  if (st.size < 100) return `the database file ${path} is truncated (${st.size} bytes); restore it from backup and restart the bot`;
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1') !== SQLITE_MAGIC) return `the database file ${path} no longer starts with a SQLite header (overwritten); restore it from backup`;
+  return null;
 }

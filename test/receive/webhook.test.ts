@@ -64,6 +64,8 @@ describe('slow and idle clients', () => {
     // The slow request is still open, and holds no handler back.
     expect(slow.socket.destroyed).toBe(false);
     expect(h.app.intake.acks.inFlight).toBe(0);
+    const health = (await (await fetch(`${h.botUrl}/healthz`)).json()) as { events: { acking: number } };
+    expect(health.events.acking).toBe(0);
     slow.close();
   });
 
