@@ -58,6 +58,9 @@ const schema = z.object({
     .default(30),
 });
 
+/** Every environment variable the bot reads (each is documented in .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   appId: string;
   appSecret: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, ConfigError } from '../src/config.ts';
+import { readFileSync } from 'node:fs';
+import { loadConfig, ConfigError, CONFIG_VARIABLES } from '../src/config.ts';
 
 describe('loadConfig', () => {
   it('runs in sandbox mode with no LARK_APP_ID, with the documented defaults', () => {
@@ -33,5 +34,20 @@ describe('loadConfig', () => {
   });
   it('with an app id, requires the secret and the verification token', () => {
     expect(() => loadConfig({ LARK_APP_ID: 'cli_1234567890abcdef' })).toThrow(/LARK_APP_SECRET[\s\S]*LARK_VERIFICATION_TOKEN/);
+  });
+  it('reads the load settings with their documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.http).toEqual({ headersTimeoutMs: 5000, bodyTimeoutMs: 5000, requestTimeoutMs: 10_000 });
+    expect(c.health).toEqual({ sendFailures: 5, fastMaxAgeSeconds: 120, bulkMaxAgeSeconds: 3600 });
+    expect(c.outboxRetentionDays).toBe(30);
+    const d = loadConfig({ HEALTH_SEND_FAILURES: '3', HEALTH_FAST_MAX_AGE_SECONDS: '30', HEALTH_BULK_MAX_AGE_SECONDS: '600', OUTBOX_RETENTION_DAYS: '90' });
+    expect(d.health).toEqual({ sendFailures: 3, fastMaxAgeSeconds: 30, bulkMaxAgeSeconds: 600 });
+    expect(d.outboxRetentionDays).toBe(90);
+    expect(() => loadConfig({ HEALTH_SEND_FAILURES: '0' })).toThrow(/HEALTH_SEND_FAILURES: expected a number of attempts from 1 to 1000, got "0"/);
+  });
+  it('every variable it reads is documented in .env.example', () => {
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    expect(CONFIG_VARIABLES.filter((v) => !documented.has(v))).toEqual([]);
   });
 });
