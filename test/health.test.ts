@@ -5,6 +5,7 @@ import { truncateSync } from 'node:fs';
 import { createHarness, type Harness } from './helpers/harness.ts';
 import { sqlitePath } from '../src/store/db.ts';
 import type { HealthReport } from '../src/health.ts';
+import { card, md } from '../src/cards/common.ts';
 
 let h: Harness | undefined;
 let undo: (() => void) | undefined;
@@ -104,6 +105,21 @@ describe('/healthz', () => {
     await h.app.settle();
     expect(h.app.sender.stats.rateLimited).toBe(3);
     expect((await health()).status).toBe(200);
+  });
+
+  it('does not count a card update waiting for its card as a failed send', async () => {
+    h = await createHarness({ env: { HEALTH_SEND_FAILURES: '2' } });
+    h.fake.addUser({ openId: 'ou_alice', name: '爱丽丝' });
+    // Feishu takes 2 s to answer the card; on virtual time its update is retried (and given up) meanwhile, never
+    // reaching Feishu.
+    h.fake.inject({ kind: 'latency', ms: 2000, match: { route: 'send' } });
+    const progress = await h.app.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: 'ou_alice', msgType: 'interactive', content: card('进度', [md('第 1 项')]), dedupeKey: 'evt:ev_card:0' });
+    const patch = await h.app.sender.enqueue({ op: 'patch', outboxId: progress.id, msgType: 'interactive', content: card('进度', [md('第 2 项')]), dedupeKey: 'evt:ev_card:1' });
+    expect(await h.app.sender.delivered(patch.id)).toBeNull();
+    expect(await h.prisma.outboxMessage.findUniqueOrThrow({ where: { id: patch.id } })).toMatchObject({ status: 'failed', lastError: 'the card to update is not sent yet' });
+    expect(h.app.sender.streak.failures).toBe(0);
+    expect((await health()).body.outbox.consecutiveFailures).toBe(0);
+    await h.app.settle();
   });
 
   it('answers 503 when a lane’s oldest unsent message is older than its threshold', async () => {

@@ -223,10 +223,12 @@ export class Sender {
     // Feishu treats as the same message, so the extra write would buy nothing.
     row.attempts += 1;
     let outcome: SendOutcome;
+    let askedFeishu = true;
     try {
       outcome = classifyResponse(await callFeishu(this.o.lark, this.o.prisma, row, this.o.clock));
     } catch (err) {
-      outcome = err instanceof UnsentPatchTarget ? { kind: 'transient', reason: err.message } : classifyError(err);
+      askedFeishu = !(err instanceof UnsentPatchTarget);
+      outcome = askedFeishu ? classifyError(err) : { kind: 'transient', reason: (err as Error).message };
     }
     const now = this.pace.now();
     if (outcome.kind === 'ok') {
@@ -238,7 +240,8 @@ export class Sender {
       return;
     }
     if (/\b9999166[13]\b/.test(outcome.reason)) dropCachedToken(this.o.lark);
-    if (outcome.kind !== 'rate_limited') Object.assign(this.streak, { failures: this.streak.failures + 1, lastError: outcome.reason });
+    // A patch waiting for its card to be sent never reached Feishu: it says nothing about the sender's health.
+    if (outcome.kind !== 'rate_limited' && askedFeishu) Object.assign(this.streak, { failures: this.streak.failures + 1, lastError: outcome.reason });
     const retryable = outcome.kind === 'rate_limited' ? row.rateHits < 50 : outcome.kind === 'transient' && row.attempts < this.maxAttempts;
     if (!retryable) {
       this.stats.failed++;
