@@ -67,7 +67,11 @@ export class Backlog {
   fill(): void {
     for (const lane of LANES) {
       const l = this.lanes[lane];
-      if (!l.dirty || l.rows.length >= REFILL_BELOW) continue;
+      if (!l.dirty) continue;
+      if (l.rows.length >= REFILL_BELOW) {
+        l.more = true; // rows were written that are not in memory yet: count the lane as large (see BulkPacer.regime)
+        continue;
+      }
       l.dirty = false;
       const rows = this.o.fast.pendingAfter(lane, l.lastLoadedId, TAKE);
       const now = this.o.pace.now();

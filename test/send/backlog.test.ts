@@ -85,6 +85,22 @@ describe('Backlog.pick', () => {
     expect(bulk[bulk.length - 1]!.at / bound).toBeLessThanOrEqual(1.002);
   });
 
+  it('spreads a fan-out written row by row as soon as more is waiting than memory holds', () => {
+    const { clock, box, backlog } = setup();
+    // As the scheduler writes reminders: one row at a time, the drain loading as they come.
+    for (let i = 0; i < 600; i++) {
+      box.add('bulk', `ou_r${i}`);
+      backlog.markDirty('bulk');
+      backlog.fill();
+    }
+    for (let i = 600; i < 2000; i++) box.add('bulk', `ou_r${i}`);
+    backlog.markDirty('bulk');
+    const sent = simulate({ backlog, clock, stopAt: 5000 });
+    // Spread from the start (one send every 60.05 ms), not a 45/s burst that would fill the minute in 20 s.
+    expect(sent.length).toBeLessThanOrEqual(Math.ceil(5000 / 60.05) + 1);
+    expect(sent.length).toBeGreaterThan(80);
+  });
+
   it('sends a small announcement at once, at the per-second rate less the reserve', () => {
     const { clock, box, backlog } = setup();
     for (let i = 0; i < 40; i++) box.add('bulk', `oc_group_${i}`);
