@@ -66,6 +66,11 @@ export class Health {
     this.file = sqliteFileIdentity(o.config.databaseUrl);
   }
 
+  /** The WS connection's state as last reported (null in webhook mode). */
+  get wsState(): WsState | null {
+    return this.ws?.state ?? null;
+  }
+
   /** The hook the WS client reports to (src/receive/ws.ts wires the SDK's callbacks to it). */
   reportWs(state: WsState, detail?: string): void {
     if (this.ws?.state === state && !detail) return;

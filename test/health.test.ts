@@ -6,12 +6,17 @@ import { createHarness, type Harness } from './helpers/harness.ts';
 import { sqlitePath } from '../src/store/db.ts';
 import type { HealthReport } from '../src/health.ts';
 import { card, md } from '../src/cards/common.ts';
+import { startWsClient, type WsClientHandle } from '../src/receive/ws.ts';
 
 let h: Harness | undefined;
 let undo: (() => void) | undefined;
+let ws: WsClientHandle | undefined;
 afterEach(async () => {
   undo?.();
   undo = undefined;
+  // The WS client first: left running, it would keep reconnecting to the closed fake.
+  ws?.close();
+  ws = undefined;
   await h?.close();
   h = undefined;
 });
@@ -161,5 +166,29 @@ describe('/healthz', () => {
     h.app.health.reportWs('failed', 'WebSocket reconnect exhausted after 3 attempts');
     const failed = await health();
     expect(failed.body.reasons).toEqual([expect.stringMatching(/^the WS long connection is failed since .*: WebSocket reconnect exhausted after 3 attempts$/)]);
+  });
+
+  it('in WS mode, follows the SDK’s real long connection: 200 once up, 503 while Feishu refuses the reconnect, 200 after', async () => {
+    h = await createHarness({ env: { LARK_EVENT_MODE: 'ws' } });
+    h.fake.ws.config = { ...h.fake.ws.config, ReconnectNonce: 0, ReconnectInterval: 0.05 };
+    ws = startWsClient({ config: h.config, logger: h.logger, intake: h.app.intake, onState: (state, detail) => h!.app.health.reportWs(state, detail) });
+    await h.fake.ws.waitForOpen(1);
+    await h.fake.waitFor(() => h!.app.health.wsState === 'connected', { what: 'the SDK to report the connection ready' });
+    expect((await health()).status).toBe(200);
+
+    // The connection drops and the endpoint answers 503 to the reconnects, as during a Feishu incident.
+    h.fake.inject({ kind: 'http5xx', status: 503, match: { route: 'ws_endpoint' }, times: 1000 });
+    h.fake.ws.drop();
+    await h.fake.waitFor(() => h!.app.health.wsState === 'reconnecting', { what: 'the SDK to report reconnecting' });
+    await h.fake.waitFor((_, calls) => calls.filter((c) => c.route === 'ws_endpoint' && c.status === 503).length >= 2, { what: 'two refused reconnects' });
+    const down = await health();
+    expect(down.status).toBe(503);
+    expect(down.body.reasons).toEqual([expect.stringMatching(/^the WS long connection is reconnecting since /)]);
+
+    h.fake.clearFaults();
+    await h.fake.waitFor(() => h!.app.health.wsState === 'connected', { what: 'the SDK to reconnect' });
+    expect((await health()).status).toBe(200);
+    ws.close();
+    expect((await health()).body.reasons).toEqual([expect.stringMatching(/^the WS long connection is closed since /)]);
   });
 });
