@@ -2,9 +2,8 @@
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
-import { buildMilestones, validateMilestones, MILESTONE_IDS, type MilestoneId } from '../domain/calendar.ts';
+import { buildMilestones, cycleOf, validateMilestones, MILESTONE_IDS, type MilestoneId } from '../domain/calendar.ts';
 import { parseUserDate, type LocalDate } from '../domain/dates.ts';
-import { cycleLabel } from '../store/campaigns.ts';
 import { tierName } from '../store/cycle.ts';
 import { confirmOpenCard } from '../cards/campaign.ts';
 import { userText } from '../cards/markdown.ts';
@@ -92,10 +91,14 @@ export const campaignOpen = defineCommand({
       await ctx.reply(ctx.t('campaign.invalid_dates', { problems: lines.join('\n') }));
       return;
     }
-    const cycle = cycleLabel(template, opensOn);
-    const conflicts = await campaigns.openConflicts(cycle, tiers);
-    if (conflicts.length) {
-      await ctx.reply(ctx.t('campaign.already_open', { name: conflicts[0]!.name, cycle }));
+    // 第五条 每2年: one round per tier in a cycle of the template, whatever the earlier round's status now is.
+    const cycleInfo = cycleOf(template, opensOn);
+    const cycle = cycleInfo.label;
+    const same = await ctx.deps.prisma.campaign.findMany({ where: { cycle, status: { not: 'DRAFT' } }, orderBy: { id: 'asc' } });
+    const earlier = same.find((c) => (JSON.parse(c.tiers) as string[]).some((t) => tiers.includes(t)));
+    if (earlier) {
+      const shared = (JSON.parse(earlier.tiers) as string[]).filter((t) => tiers.includes(t)).map((t) => tierName(template, t)).join('、');
+      await ctx.reply(ctx.t('campaign.second_round', { cycle, tiers: shared, name: userText(earlier.name, 40), id: earlier.id, status: ctx.t(`status.${earlier.status}`), next: cycleInfo.nextStartsOn }));
       return;
     }
     const draft = await campaigns.createDraft(ctx.userId, { name: a.name, cycle, tiers, milestones });

@@ -1,4 +1,4 @@
-/** Why: `/quota set <region> 百佳=N 千佳=M` (/设置名额): the secretariat allocates places; the total stays within 第五条's 1,000. */
+/** Why: `/quota set <region> 百佳=N 千佳=M` (/设置名额): the secretariat allocates places; the round's total stays within 第五条's 1,000. */
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
@@ -51,6 +51,9 @@ export const quotaSet = defineCommand({
       return;
     }
     let table: QuotaEntry[] = (await campaigns.quotas(c.id)).map((q) => ({ region: String(q.regionId), tier: q.tier, quota: q.quota }));
+    // 第五条's 1,000 is per round: 百佳 and 千佳 of every campaign of this 2-year cycle count together.
+    const others = await ctx.deps.prisma.quota.aggregate({ _sum: { quota: true }, where: { campaignId: { not: c.id }, campaign: { cycle: c.cycle } } });
+    const elsewhere = others._sum.quota ?? 0;
     const changes: Array<{ tier: string; quota: number; preselected: number }> = [];
     for (const v of a.values) {
       const tier = tierFromInput(cycle, v.tierInput);
@@ -59,11 +62,11 @@ export const quotaSet = defineCommand({
         return;
       }
       const preselected = await ctx.deps.prisma.application.count({ where: { campaignId: c.id, tier, status: 'PRESELECTED', unitId: { in: (await ctx.deps.prisma.unit.findMany({ where: { regionId: region.id }, select: { id: true } })).map((u) => u.id) } } });
-      const res = validateQuotaChange(table, { region: String(region.id), tier, quota: v.quota, alreadyPreselected: preselected }, cycle.maxTotalUnits);
+      const res = validateQuotaChange(table, { region: String(region.id), tier, quota: v.quota, alreadyPreselected: preselected }, cycle.maxTotalUnits, elsewhere);
       if (!res.ok) {
         const lines = res.problems.map((p) =>
           p.code === 'over_total'
-            ? ctx.t('quota.over_total', { total: p.total, max: p.maxTotal, excess: p.excess })
+            ? ctx.t('quota.over_total', { total: p.total, max: p.maxTotal, excess: p.excess, cycle: c.cycle, elsewhere: p.elsewhere ? ctx.t('quota.elsewhere', { elsewhere: p.elsewhere }) : '' })
             : p.code === 'below_preselected'
               ? ctx.t('quota.below_preselected', { quota: p.quota, preselected: p.alreadyPreselected })
               : ctx.t('quota.invalid'),
@@ -79,7 +82,7 @@ export const quotaSet = defineCommand({
       const { before } = await campaigns.setQuota(ctx.userId, c.id, region.id, ch.tier, ch.quota);
       lines.push(ctx.t('quota.line', { tier: tierName(cycle, ch.tier), before: before ?? '—', after: ch.quota }));
     }
-    const total = table.reduce((s, q) => s + q.quota, 0);
-    await ctx.reply(ctx.t('quota.done', { region: userText(region.name, 30), lines: lines.join('\n'), total, max: cycle.maxTotalUnits }));
+    const total = table.reduce((s, q) => s + q.quota, 0) + elsewhere;
+    await ctx.reply(ctx.t('quota.done', { region: userText(region.name, 30), lines: lines.join('\n'), total, max: cycle.maxTotalUnits, cycle: c.cycle, elsewhere: elsewhere ? ctx.t('quota.elsewhere', { elsewhere }) : '' }));
   },
 });

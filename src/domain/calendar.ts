@@ -1,7 +1,7 @@
 /** Why: turns the cycle template into a round's concrete dates so reminders, phase questions and date edits share one rule set. */
 
 import { addDays, addMonths, addYears, compareDates, daysBetween, type LocalDate } from './dates.ts';
-import type { Audience, CycleTemplate, MilestoneId, TierId } from './cycle-template.ts';
+import { MILESTONE_IDS as MILESTONE_ORDER, type Audience, type CycleTemplate, type MilestoneId, type TierId } from './cycle-template.ts';
 
 export {
   AUDIENCES,
@@ -74,6 +74,26 @@ export function buildMilestones(template: CycleTemplate, options: BuildOptions):
     if (m.note !== undefined) milestone.note = m.note;
     return milestone;
   });
+}
+
+export interface Cycle {
+  /** "2026-2027": the first and last calendar year of the cycle. */
+  label: string;
+  startsOn: LocalDate;
+  endsOn: LocalDate;
+  nextStartsOn: LocalDate;
+}
+
+/**
+ * The selection cycle a date falls in. Cycles are `cycleYears` long and counted from `firstCycleYear` (cycle.yaml),
+ * so with 2-year cycles from 2022 a round opened in 2027 belongs to 2026-2027, the same cycle as one opened in 2026.
+ */
+export function cycleOf(template: Pick<CycleTemplate, 'cycleYears' | 'firstCycleYear'>, date: LocalDate): Cycle {
+  const year = Number(date.slice(0, 4));
+  const first = template.firstCycleYear + Math.floor((year - template.firstCycleYear) / template.cycleYears) * template.cycleYears;
+  const last = first + template.cycleYears - 1;
+  const day = (y: number, md: string) => `${String(y).padStart(4, '0')}-${md}` as LocalDate;
+  return { label: `${first}-${last}`, startsOn: day(first, '01-01'), endsOn: day(last, '12-31'), nextStartsOn: day(last + 1, '01-01') };
 }
 
 /** The next round opens `cycleYears` after this one (第五条: 原则上每2年举行一次). */
@@ -155,4 +175,62 @@ export function upcoming(milestones: readonly Milestone[], today: LocalDate, n: 
   return byStart(milestones)
     .filter((m) => compareDates(m.startsOn, today) >= 0)
     .slice(0, n);
+}
+
+/** A campaign lacks a milestone the rules need (its 申报截止): never guessed, always named with the way to fix it. */
+export class MilestoneMissingError extends Error {
+  override readonly name = 'MilestoneMissingError';
+  constructor(readonly campaignId: number, readonly milestone: MilestoneId) {
+    super(
+      `Campaign #${campaignId} has no "${milestone}" milestone, so its dates cannot be enforced or measured against. ` +
+        (milestone === 'apply_deadline' ? `The secretariat sets it with: /campaign extend ${campaignId} YYYY-MM-DD.` : 'Restore its Milestone row.'),
+    );
+  }
+}
+
+/** The start date of a campaign's milestone; a missing one is a typed error (no far-future fallback). */
+export function milestoneStart(c: { id: number; milestones: ReadonlyArray<{ key: string; startsOn: LocalDate }> }, id: MilestoneId): LocalDate {
+  const m = c.milestones.find((x) => x.key === id);
+  if (!m) throw new MilestoneMissingError(c.id, id);
+  return m.startsOn;
+}
+
+/** 申报截止 is a whole day (to 24:00, 民法典 第二百零三条): an act on the deadline itself is in time. */
+export function isPastDeadline(today: LocalDate, deadline: LocalDate): boolean {
+  return compareDates(today, deadline) > 0;
+}
+
+/** A stored milestone of a round: its id, first day and (for a window) last day. */
+export interface MilestoneDates {
+  key: string;
+  startsOn: LocalDate;
+  endsOn: LocalDate | null;
+}
+
+export type ExtendResult =
+  | { ok: true; shiftDays: number; before: LocalDate | null; milestones: MilestoneDates[]; moved: string[] }
+  | { ok: false; code: 'not_later'; current: LocalDate }
+  | { ok: false; code: 'not_in_future'; today: LocalDate };
+
+/**
+ * Moves a round's 申报截止 to `to`, and every milestone after it in template order by the same number of days, so the
+ * review, inspection and publicity windows keep their spacing (as `/campaign open --apply-by` does). An extension only
+ * moves the deadline later, and never to a day already past. A round with no deadline gets one (nothing else moves).
+ */
+export function extendDeadline(milestones: readonly MilestoneDates[], to: LocalDate, today: LocalDate): ExtendResult {
+  if (compareDates(to, today) < 0) return { ok: false, code: 'not_in_future', today };
+  const current = milestones.find((m) => m.key === 'apply_deadline');
+  if (current && compareDates(to, current.startsOn) <= 0) return { ok: false, code: 'not_later', current: current.startsOn };
+  const shiftDays = current ? daysBetween(current.startsOn, to) : 0;
+  const order = (key: string) => (MILESTONE_ORDER as readonly string[]).indexOf(key);
+  const deadlineAt = order('apply_deadline');
+  const moved: string[] = [];
+  const out = milestones.map((m) => {
+    if (m.key === 'apply_deadline') return { ...m, startsOn: to, endsOn: m.endsOn === null ? null : to };
+    if (!current || order(m.key) <= deadlineAt) return { ...m };
+    moved.push(m.key);
+    return { ...m, startsOn: addDays(m.startsOn, shiftDays), endsOn: m.endsOn === null ? null : addDays(m.endsOn, shiftDays) };
+  });
+  if (!current) out.push({ key: 'apply_deadline', startsOn: to, endsOn: null });
+  return { ok: true, shiftDays, before: current?.startsOn ?? null, milestones: out, moved };
 }

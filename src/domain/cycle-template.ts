@@ -48,6 +48,7 @@ export const cycleTemplateSchema = z
   .strictObject({
     version: z.literal(1),
     cycleYears: z.number().int().min(1),
+    firstCycleYear: z.number().int().min(1990).max(2200),
     maxTotalUnits: z.number().int().min(1),
     tiers: z.array(tierSchema).min(1),
     milestones: z.array(milestoneTemplateSchema).min(1),

@@ -14,20 +14,25 @@ export type QuotaProblem =
   | { code: 'negative_quota'; index: number; region: string; tier: TierId; quota: number }
   | { code: 'non_integer_quota'; index: number; region: string; tier: TierId; quota: number }
   | { code: 'duplicate_entry'; index: number; firstIndex: number; region: string; tier: TierId }
-  | { code: 'over_total'; total: number; maxTotal: number; excess: number }
-  | { code: 'invalid_max_total'; maxTotal: number };
+  /** `total` is the whole round's: this table plus `elsewhere`, the other campaigns of the same cycle. */
+  | { code: 'over_total'; total: number; maxTotal: number; excess: number; elsewhere: number }
+  | { code: 'invalid_max_total'; maxTotal: number }
+  | { code: 'invalid_elsewhere'; elsewhere: number };
 
 const keyOf = (e: { region: string; tier: TierId }): string => JSON.stringify([e.region, e.tier]);
 
 /**
  * Checks an allocation table: each quota a whole number ≥ 0, one row per (region, tier), and the sum over all rows
- * at most `maxTotal` (第五条: 百佳、千佳数量总计原则上不超过1000家; pass the template's `maxTotalUnits`).
- * Returns every problem found; an empty list means the table is acceptable.
+ * plus `elsewhere` at most `maxTotal` (pass the template's `maxTotalUnits`). 第五条 (百佳、千佳数量总计原则上不超过
+ * 1000家) counts a whole round: both tiers of every campaign in the 2-year cycle, so `elsewhere` is what the cycle's
+ * other campaigns already allocated. Returns every problem found; an empty list means the table is acceptable.
  */
-export function validateQuotas(quotas: readonly QuotaEntry[], maxTotal: number): QuotaProblem[] {
+export function validateQuotas(quotas: readonly QuotaEntry[], maxTotal: number, elsewhere = 0): QuotaProblem[] {
   const problems: QuotaProblem[] = [];
   const maxValid = Number.isSafeInteger(maxTotal) && maxTotal >= 0;
   if (!maxValid) problems.push({ code: 'invalid_max_total', maxTotal });
+  const elsewhereValid = Number.isSafeInteger(elsewhere) && elsewhere >= 0;
+  if (!elsewhereValid) problems.push({ code: 'invalid_elsewhere', elsewhere });
   const first = new Map<string, number>();
   let total = 0;
   quotas.forEach((e, index) => {
@@ -44,8 +49,8 @@ export function validateQuotas(quotas: readonly QuotaEntry[], maxTotal: number):
     if (firstIndex !== undefined) problems.push({ code: 'duplicate_entry', index, firstIndex, region, tier });
     else first.set(key, index);
   });
-  if (maxValid && total > maxTotal) {
-    problems.push({ code: 'over_total', total, maxTotal, excess: total - maxTotal });
+  if (maxValid && elsewhereValid && total + elsewhere > maxTotal) {
+    problems.push({ code: 'over_total', total: total + elsewhere, maxTotal, excess: total + elsewhere - maxTotal, elsewhere });
   }
   return problems;
 }
@@ -116,8 +121,11 @@ export type QuotaChangeResult =
       previousQuota: number | null;
       /** New quota minus old (the whole new quota when the row is new). */
       delta: number;
+      /** This table's total. */
       total: number;
-      /** Places left under `maxTotal` after the change. */
+      /** The round's total: this table plus the cycle's other campaigns. */
+      roundTotal: number;
+      /** Places left under `maxTotal` in the round after the change. */
       headroom: number;
     }
   | { ok: false; problems: QuotaChangeProblem[] };
@@ -126,12 +134,12 @@ export type QuotaChangeResult =
  * Sets one (region, tier) quota and checks the resulting table. Problems already present in `existing` but
  * unrelated to the change are reported too, since the saved table must be valid as a whole.
  */
-export function validateQuotaChange(existing: readonly QuotaEntry[], change: QuotaChange, maxTotal: number): QuotaChangeResult {
+export function validateQuotaChange(existing: readonly QuotaEntry[], change: QuotaChange, maxTotal: number, elsewhere = 0): QuotaChangeResult {
   const key = keyOf(change);
   const idx = existing.findIndex((e) => keyOf(e) === key);
   const row: QuotaEntry = { region: change.region, tier: change.tier, quota: change.quota };
   const quotas = idx === -1 ? [...existing.map((e) => ({ ...e })), row] : existing.map((e, i) => (i === idx ? row : { ...e }));
-  const problems: QuotaChangeProblem[] = validateQuotas(quotas, maxTotal);
+  const problems: QuotaChangeProblem[] = validateQuotas(quotas, maxTotal, elsewhere);
   const pre = change.alreadyPreselected;
   if (pre !== undefined && Number.isInteger(change.quota) && change.quota < pre) {
     problems.push({ code: 'below_preselected', region: change.region, tier: change.tier, quota: change.quota, alreadyPreselected: pre });
@@ -139,5 +147,5 @@ export function validateQuotaChange(existing: readonly QuotaEntry[], change: Quo
   if (problems.length > 0) return { ok: false, problems };
   const previousQuota = idx === -1 ? null : (existing[idx]?.quota ?? null);
   const total = totalQuota(quotas);
-  return { ok: true, quotas, previousQuota, delta: change.quota - (previousQuota ?? 0), total, headroom: maxTotal - total };
+  return { ok: true, quotas, previousQuota, delta: change.quota - (previousQuota ?? 0), total, roundTotal: total + elsewhere, headroom: maxTotal - total - elsewhere };
 }

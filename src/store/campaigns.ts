@@ -1,7 +1,7 @@
 /** Why: campaigns, their milestones and quotas in the database, with every status change checked and audited. */
 import type { PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
-import type { Milestone as DomainMilestone, CycleTemplate } from '../domain/calendar.ts';
+import { cycleOf, type Milestone as DomainMilestone, type CycleTemplate } from '../domain/calendar.ts';
 import { asLocalDate, type LocalDate } from '../domain/dates.ts';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'OPEN', 'CLOSED', 'ANNOUNCED', 'ARCHIVED'] as const;
@@ -25,7 +25,7 @@ export interface CampaignView {
 
 export class TransitionError extends Error {
   constructor(readonly from: string, readonly to: string, readonly reason: 'state' | 'conflict') {
-    super(`Campaign cannot move from ${from} to ${to}${reason === 'conflict' ? ': another campaign of the same tier and cycle is open' : ''}.`);
+    super(`Campaign cannot move from ${from} to ${to}${reason === 'conflict' ? ': the cycle already has a round of the same tier (第五条, one per 2-year cycle)' : ''}.`);
     this.name = 'TransitionError';
   }
 }
@@ -100,7 +100,8 @@ export class CampaignStore {
       if (!c || c.status !== from) return false;
       if (to === 'OPEN') {
         const tiers = JSON.parse(c.tiers) as string[];
-        const open = await tx.campaign.findMany({ where: { status: 'OPEN', cycle: c.cycle, id: { not: id } } });
+        // 第五条 每2年: any earlier round of the cycle (open, closed or done) blocks a second one of the same tier.
+        const open = await tx.campaign.findMany({ where: { status: { in: ['OPEN', 'CLOSED', 'ANNOUNCED', 'ARCHIVED'] }, cycle: c.cycle, id: { not: id } } });
         if (open.some((o) => (JSON.parse(o.tiers) as string[]).some((t) => tiers.includes(t)))) throw new TransitionError(from, to, 'conflict');
       }
       const stamp = to === 'OPEN' ? { openedAt: this.now() } : to === 'CLOSED' ? { closedAt: this.now() } : {};
@@ -138,7 +139,7 @@ export class CampaignStore {
   }
 }
 
+/** The cycle a round opened on `opensOn` belongs to, counted from the template's firstCycleYear (see cycleOf). */
 export function cycleLabel(template: CycleTemplate, opensOn: LocalDate): string {
-  const y = Number(opensOn.slice(0, 4));
-  return `${y}-${y + template.cycleYears - 1}`;
+  return cycleOf(template, opensOn).label;
 }

@@ -72,11 +72,45 @@ describe('/campaign open', () => {
     expect(await h.prisma.campaign.count()).toBe(0);
   });
 
-  it('allows only one open campaign per tier and cycle', async () => {
+  it('allows only one round per tier and cycle, saying which round holds it', async () => {
     const [a] = await say(h, SEC, '/campaign open 甲 --apply-by 2026-05-01');
     await click(h, SEC, a!, '确认开启');
     const [b] = await say(h, SEC, '/campaign open 乙 --apply-by 2026-05-01 --tiers 百佳');
-    expect(textOf(b)).toContain('同一等级同一周期只能开启一个评选');
+    expect(textOf(b)).toContain('2026-2027 周期已有百佳评选「甲」');
+    expect(await h.prisma.campaign.count()).toBe(1);
+  });
+
+  it('a round in 2027 belongs to the 2026-2027 cycle: a second 百佳 round is refused even after the first closed; 2028 starts a new cycle', async () => {
+    const [a] = await say(h, SEC, '/campaign open 二〇二六百佳 --tiers 百佳 --apply-by 2026-05-01');
+    await click(h, SEC, a!, '确认开启');
+    const [close] = await say(h, SEC, '/campaign close');
+    await click(h, SEC, close!, '确认关闭');
+    h.clock.set(new Date('2027-03-01T02:00:00Z'));
+    const [again] = await say(h, SEC, '/campaign open 二〇二七百佳 --tiers 百佳 --apply-by 2027-05-01');
+    expect(textOf(again)).toContain('不能开启：2026-2027 周期已有百佳评选「二〇二六百佳」');
+    expect(textOf(again)).toContain('已关闭');
+    expect(textOf(again)).toContain('下一周期自 2028-01-01 开始');
+    expect(await h.prisma.campaign.count()).toBe(1);
+    expect(await h.prisma.auditLog.count({ where: { action: 'campaign.draft' } })).toBe(1);
+    // 百佳 and 千佳 together make one round: a 千佳-only campaign of the same cycle may still open.
+    const [qian] = await say(h, SEC, '/campaign open 二〇二七千佳 --tiers 千佳 --apply-by 2027-05-01');
+    expect(textOf(qian)).toContain('请确认开启评选');
+    expect((await h.prisma.campaign.findFirstOrThrow({ where: { name: '二〇二七千佳' } })).cycle).toBe('2026-2027');
+    h.clock.set(new Date('2028-02-01T02:00:00Z'));
+    const [next] = await say(h, SEC, '/campaign open 二〇二八百佳 --tiers 百佳 --apply-by 2028-04-01');
+    expect(textOf(next)).toContain('请确认开启评选');
+    expect((await h.prisma.campaign.findFirstOrThrow({ where: { name: '二〇二八百佳' } })).cycle).toBe('2028-2029');
+  });
+
+  it('a draft made before another round of its cycle opened is refused at the click, once that round exists', async () => {
+    const [first] = await say(h, SEC, '/campaign open 先 --apply-by 2026-05-01');
+    const [second] = await say(h, SEC, '/campaign open 后 --apply-by 2026-05-02');
+    await click(h, SEC, first!, '确认开启');
+    const [close] = await say(h, SEC, '/campaign close');
+    await click(h, SEC, close!, '确认关闭');
+    const r = await click(h, SEC, second!, '确认开启');
+    expect(r.toast?.type).toBe('error');
+    expect((await h.prisma.campaign.findFirstOrThrow({ where: { name: '后' } })).status).toBe('DRAFT');
   });
 
   it('refuses everyone but the secretariat, naming the role needed', async () => {

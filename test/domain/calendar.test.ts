@@ -8,7 +8,12 @@ import {
   MILESTONE_IDS,
   buildMilestones,
   currentPhase,
+  cycleOf,
+  extendDeadline,
+  isPastDeadline,
   loadCycleTemplate,
+  milestoneStart,
+  MilestoneMissingError,
   nextRoundOpensOn,
   upcoming,
   validateMilestones,
@@ -194,3 +199,81 @@ describe('currentPhase / upcoming', () => {
   });
 });
 
+
+describe('cycleOf: rounds follow the 2-year cycle of the template (第五条 每2年), not the calendar year of opening', () => {
+  it.each([
+    ['2022-10-01', '2022-2023'],
+    ['2023-12-31', '2022-2023'],
+    ['2024-01-01', '2024-2025'],
+    ['2026-03-02', '2026-2027'],
+    ['2027-03-01', '2026-2027'], // a round right after 2026 is in the same cycle, not a new one
+    ['2028-01-01', '2028-2029'],
+    ['2019-06-01', '2018-2019'], // before the first cycle, counted backwards
+  ] as const)('%s → %s', (date, label) => {
+    expect(cycleOf(template, D(date)).label).toBe(label);
+  });
+
+  it('gives the cycle\'s first and last day, and follows cycleYears and firstCycleYear from the file', () => {
+    expect(cycleOf(template, D('2027-03-01'))).toEqual({ label: '2026-2027', startsOn: '2026-01-01', endsOn: '2027-12-31', nextStartsOn: '2028-01-01' });
+    const three = { ...template, cycleYears: 3, firstCycleYear: 2021 };
+    expect(cycleOf(three, D('2026-03-02')).label).toBe('2024-2026');
+    expect(cycleOf(three, D('2027-01-01')).label).toBe('2027-2029');
+  });
+});
+
+describe('milestoneStart / isPastDeadline', () => {
+  const c = { id: 9, milestones: [{ key: 'apply_deadline', startsOn: D('2026-05-31') }] };
+  it('reads the deadline, and names a missing one with the way to set it (no far-future fallback)', () => {
+    expect(milestoneStart(c, 'apply_deadline')).toBe('2026-05-31');
+    expect(() => milestoneStart({ id: 9, milestones: [] }, 'apply_deadline')).toThrow(MilestoneMissingError);
+    expect(() => milestoneStart({ id: 9, milestones: [] }, 'apply_deadline')).toThrow('/campaign extend 9 YYYY-MM-DD');
+  });
+  it.each([
+    ['2026-05-30', false],
+    ['2026-05-31', false], // the deadline is a whole day
+    ['2026-06-01', true],
+  ] as const)('today %s → past: %s', (today, past) => {
+    expect(isPastDeadline(D(today), D('2026-05-31'))).toBe(past);
+  });
+});
+
+describe('extendDeadline', () => {
+  const stored = buildMilestones(template, { opensOn: D('2026-03-02') }).map((m) => ({ key: m.id, startsOn: m.startsOn, endsOn: m.isWindow ? m.endsOn : null }));
+  const get = (ms: readonly { key: string; startsOn: string; endsOn: string | null }[], key: string) => ms.find((m) => m.key === key)!;
+
+  it('moves the deadline and every later milestone by the same days; earlier ones stay', () => {
+    const r = extendDeadline(stored, D('2026-04-23'), D('2026-04-20'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.before).toBe('2026-04-16');
+    expect(r.shiftDays).toBe(7);
+    expect(get(r.milestones, 'apply_open')).toEqual(get(stored, 'apply_open'));
+    expect(get(r.milestones, 'apply_deadline')).toMatchObject({ startsOn: '2026-04-23', endsOn: null });
+    expect(get(r.milestones, 'qualification_review')).toEqual({ key: 'qualification_review', startsOn: '2026-04-24', endsOn: '2026-05-07' });
+    expect(r.moved).toEqual(MILESTONE_IDS.slice(2));
+    const moved = buildMilestones(template, { opensOn: D('2026-03-02') }).map((m) => {
+      const x = get(r.milestones, m.id);
+      return { ...m, startsOn: D(x.startsOn), endsOn: D(x.endsOn ?? x.startsOn) };
+    });
+    expect(validateMilestones(moved, { today: D('2026-04-20') })).toEqual([]);
+  });
+
+  it.each([
+    ['the same day', '2026-04-16', '2026-04-10', { ok: false, code: 'not_later', current: '2026-04-16' }],
+    ['an earlier day', '2026-04-01', '2026-03-20', { ok: false, code: 'not_later', current: '2026-04-16' }],
+    ['a day already past', '2026-04-18', '2026-04-19', { ok: false, code: 'not_in_future', today: '2026-04-19' }],
+  ] as const)('refuses %s', (_name, to, today, expected) => {
+    expect(extendDeadline(stored, D(to), D(today))).toEqual(expected);
+  });
+
+  it('extending on the day itself, after the deadline passed, is allowed (a late extension)', () => {
+    const r = extendDeadline(stored, D('2026-04-30'), D('2026-04-30'));
+    expect(r).toMatchObject({ ok: true, shiftDays: 14 });
+  });
+
+  it('a round without a deadline gets one and nothing else moves', () => {
+    const r = extendDeadline(stored.filter((m) => m.key !== 'apply_deadline'), D('2026-05-01'), D('2026-04-01'));
+    expect(r).toMatchObject({ ok: true, before: null, shiftDays: 0, moved: [] });
+    if (r.ok) expect(get(r.milestones, 'apply_deadline')).toEqual({ key: 'apply_deadline', startsOn: '2026-05-01', endsOn: null });
+  });
+});

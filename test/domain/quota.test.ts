@@ -30,7 +30,7 @@ describe('validateQuotas', () => {
 
   it('over_total carries the numbers', () => {
     expect(validateQuotas([{ region: 'a', tier: 'qian', quota: 1012 }], 1000)).toEqual([
-      { code: 'over_total', total: 1012, maxTotal: 1000, excess: 12 },
+      { code: 'over_total', total: 1012, maxTotal: 1000, excess: 12, elsewhere: 0 },
     ]);
     expect(totalQuota(base)).toBe(95);
   });
@@ -95,5 +95,30 @@ describe('validateQuotaChange', () => {
     const added = validateQuotaChange(base, { region: 'tianjin', tier: 'bai', quota: 3 }, 1000);
     expect(added).toMatchObject({ ok: true, previousQuota: null, delta: 3, total: 98 });
     if (added.ok) expect(added.quotas).toHaveLength(5);
+  });
+});
+
+describe('第五条\'s 1,000 is per round: 百佳 and 千佳 of every campaign in the cycle together', () => {
+  it.each<[string, QuotaEntry[], number, string[]]>([
+    ['900 here and 900 in the other campaign of the cycle', [{ region: 'a', tier: 'qian', quota: 900 }], 900, ['over_total']],
+    ['900 here and 100 elsewhere: exactly the cap', [{ region: 'a', tier: 'qian', quota: 900 }], 100, []],
+    ['nothing elsewhere', [{ region: 'a', tier: 'qian', quota: 1000 }], 0, []],
+  ])('%s', (_name, quotas, elsewhere, codes) => {
+    expect(validateQuotas(quotas, 1000, elsewhere).map((p) => p.code)).toEqual(codes);
+  });
+
+  it('over_total counts the other campaigns in the total and names their share', () => {
+    expect(validateQuotas([{ region: 'a', tier: 'bai', quota: 900 }], 1000, 900)).toEqual([{ code: 'over_total', total: 1800, maxTotal: 1000, excess: 800, elsewhere: 900 }]);
+  });
+
+  it('validateQuotaChange refuses a change that fits the campaign but not the round, and reports the round total', () => {
+    const refused = validateQuotaChange([], { region: 'a', tier: 'bai', quota: 900 }, 1000, 900);
+    expect(refused).toMatchObject({ ok: false, problems: [{ code: 'over_total', total: 1800, excess: 800 }] });
+    const ok = validateQuotaChange(base, { region: 'beijing', tier: 'qian', quota: 50 }, 1000, 800);
+    expect(ok).toMatchObject({ ok: true, total: 105, roundTotal: 905, headroom: 95 });
+  });
+
+  it('a negative or fractional share elsewhere is a bug in the caller, reported as such', () => {
+    expect(validateQuotas([], 1000, -5).map((p) => p.code)).toEqual(['invalid_elsewhere']);
   });
 });

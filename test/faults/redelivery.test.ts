@@ -51,6 +51,8 @@ describe('redelivery, interleaved', () => {
       asks.push({ messageId: d.messageId, kind: 'text' });
     }
     for (const name of ['广州', '深圳', '杭州']) asks.push({ messageId: (await h.fake.deliverMessage({ from: SEC, chatType: 'p2p', text: `/region add ${name}` })).messageId, kind: 'region' });
+    // Not idempotent by itself (each run upserts and audits): only the event_id dedupe keeps it to one effect.
+    for (const q of ['北京 百佳=3', '上海 千佳=4']) asks.push({ messageId: (await h.fake.deliverMessage({ from: SEC, chatType: 'p2p', text: `/quota set ${q}` })).messageId, kind: 'quota' });
     await h.fake.deliverCardAction({ operator: SEC, value: { a: 'campaign.confirm', op: 'open', id: campaignId }, messageId: confirm!.message_id });
     h.fake.setBotEndpoint(`${h.botUrl}/lark/events`);
     await cap.close();
@@ -74,6 +76,8 @@ describe('redelivery, interleaved', () => {
       const region = await h.prisma.region.findUniqueOrThrow({ where: { name } });
       expect(await h.prisma.auditLog.count({ where: { action: 'region.add', target: `region:${region.id}` } })).toBe(1);
     }
+    expect(await h.prisma.auditLog.count({ where: { action: 'quota.set' } })).toBe(2);
+    expect((await h.prisma.quota.findMany({ where: { campaignId }, select: { tier: true, quota: true }, orderBy: { tier: 'asc' } }))).toEqual([{ tier: 'bai', quota: 3 }, { tier: 'qian', quota: 4 }]);
     expect((await h.app.deps.services.campaigns.get(campaignId))?.status).toBe('OPEN');
     expect(await h.prisma.auditLog.count({ where: { action: 'campaign.open', target: `campaign:${campaignId}` } })).toBe(1);
     for (const g of ['oc_redeliver_bj', 'oc_redeliver_sh']) {
