@@ -60,7 +60,8 @@ export function decidedCard(m: Messages, title: string, text: string, ok: boolea
 }
 
 export function specialCaseCard(m: Messages, sc: SpecialCaseView) {
-  const failures = sc.failures.map((f) => m.t('verdict.failure_line', { item: itemNo(m, f.clause), reason: m.t(`verdict.reasons.${f.code}`), fix: '' })).join('\n');
+  // A failure filed since the exclusion list became data carries its reason as the manager saw it.
+  const failures = sc.failures.map((f) => m.t('verdict.failure_line', { item: itemNo(m, f.clause), reason: (f as { reason?: string }).reason ?? m.t(`verdict.reasons.${f.code}`), fix: '' })).join('\n');
   return card(m.t('special.card_title', { id: sc.id }), [
     md(m.t('special.card_body', { manager: sc.managerOpenId, explanation: userText(sc.explanation ?? '', 500), failures })),
     md(m.t('special.written_note')),

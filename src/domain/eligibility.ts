@@ -2,17 +2,15 @@
 
 import { z } from 'zod';
 import { addYears, compareDates, isValidDate, localDateSchema, type LocalDate } from './dates.ts';
+import { UNIT_KINDS, type InstitutionClasses, type UnitKind } from './eligibility-data.ts';
 
-/** Clause 1 choices. `trust`, `leasing` and `finance_company` are the "暂不在此列" exclusion. */
-export const INSTITUTION_TYPES = ['member_branch', 'trust', 'leasing', 'finance_company', 'non_member'] as const;
-export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
+export { UNIT_KINDS, type UnitKind, type InstitutionClass, type InstitutionClasses } from './eligibility-data.ts';
 
-export const EXCLUDED_INSTITUTION_TYPES = ['trust', 'leasing', 'finance_company'] as const;
-export type ExcludedInstitutionType = (typeof EXCLUDED_INSTITUTION_TYPES)[number];
-
-/** Clause 3 choices: 综合性支行(含其所属各经营网点), 单点式营业机构, or anything else. */
-export const UNIT_KINDS = ['comprehensive_subbranch', 'single_point', 'other'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
+/**
+ * Clause 1: an institution type id from prompts/zh-CN/eligibility.yaml. Its class (member / excluded / non_member)
+ * comes with the options, so "信托公司、租赁公司、财务公司等暂不在此列" stays data, open to "等".
+ */
+export type InstitutionType = string;
 
 /** Stable question ids, persisted with the conversation; never rename. Listed in clause order. */
 export const QUESTION_IDS = ['institution', 'licensed', 'premises', 'kind', 'openedOn'] as const;
@@ -21,7 +19,7 @@ export type QuestionId = (typeof QUESTION_IDS)[number];
 export type Clause = 1 | 2 | 3 | 4;
 
 export type Question =
-  | { id: 'institution'; clause: 1; answer: 'choice'; choices: readonly InstitutionType[] }
+  | { id: 'institution'; clause: 1; answer: 'choice' }
   | { id: 'licensed'; clause: 2; answer: 'boolean' }
   | { id: 'premises'; clause: 2; answer: 'boolean' }
   | { id: 'kind'; clause: 3; answer: 'choice'; choices: readonly UnitKind[] }
@@ -29,7 +27,7 @@ export type Question =
 
 /** What each question expects, so the chat layer can render buttons or a date prompt from prompts/. */
 export const QUESTIONS: readonly Question[] = [
-  { id: 'institution', clause: 1, answer: 'choice', choices: INSTITUTION_TYPES },
+  { id: 'institution', clause: 1, answer: 'choice' },
   { id: 'licensed', clause: 2, answer: 'boolean' },
   { id: 'premises', clause: 2, answer: 'boolean' },
   { id: 'kind', clause: 3, answer: 'choice', choices: UNIT_KINDS },
@@ -50,7 +48,7 @@ export interface EligibilityAnswers {
 /** Validates answers read back from storage (unknown keys are rejected so a renamed id is noticed). */
 export const eligibilityAnswersSchema = z
   .object({
-    institution: z.enum(INSTITUTION_TYPES).optional(),
+    institution: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
     licensed: z.boolean().optional(),
     premises: z.boolean().optional(),
     kind: z.enum(UNIT_KINDS).optional(),
@@ -58,13 +56,11 @@ export const eligibilityAnswersSchema = z
   })
   .strict();
 
-/** 第十一条第（四）项 "开业2年以上". */
+/** 第十一条第（四）项 "开业2年以上"; the data file's clause4.minYears is passed in, this is the text's number. */
 export const MIN_YEARS_OPEN = 2;
 
 export type FailureCode =
-  | 'institution_excluded_trust'
-  | 'institution_excluded_leasing'
-  | 'institution_excluded_finance_company'
+  | 'institution_excluded'
   | 'institution_not_member'
   | 'not_licensed'
   | 'no_independent_premises'
@@ -74,6 +70,8 @@ export type FailureCode =
 export interface Failure {
   clause: Clause;
   code: FailureCode;
+  /** Only for clause 1: the institution type id (its label and reason are in the data file). */
+  institution?: string;
   /** Only for clause 4: the first deadline the unit would meet (its 2-year anniversary). */
   eligibleFrom?: LocalDate;
 }
@@ -91,25 +89,32 @@ export interface Verdict {
 }
 
 export interface EvaluateOptions {
-  /** The round's application deadline (申报截止日), counted as the whole day. */
+  /** The day clause 4 is measured at (the round's 申报截止 by default, see eligibility.yaml clause4.measuredAt), a whole day. */
   deadline: LocalDate;
   /** Today's civil date in the round's time zone, used to reject a future opening date. */
   today: LocalDate;
+  /** Each institution type id's clause-1 class, from the data file. */
+  institutions: InstitutionClasses;
+  /** Years open that clause 4 asks for (default 2, 开业2年以上). */
+  minYears?: number;
 }
 
 export type OpenedOnProblem =
   | { code: 'opened_on_invalid'; openedOn: string }
-  | { code: 'opened_on_in_future'; openedOn: LocalDate; today: LocalDate };
+  | { code: 'opened_on_in_future'; openedOn: LocalDate; today: LocalDate }
+  | { code: 'institution_unknown'; institution: string };
 
 /** Thrown by `evaluate` when an answer is not a fact that can be judged; validate answers as they are given. */
 export class EligibilityInputError extends Error {
   override readonly name = 'EligibilityInputError';
   constructor(readonly problem: OpenedOnProblem) {
     super(
-      problem.code === 'opened_on_in_future'
-        ? `openedOn ${problem.openedOn} is after today (${problem.today}): ask for the date the unit first opened, ` +
+      problem.code === 'institution_unknown'
+        ? `institution "${problem.institution}" is not in prompts/zh-CN/eligibility.yaml: restore that id there (stored answers refer to it).`
+        : problem.code === 'opened_on_in_future'
+          ? `openedOn ${problem.openedOn} is after today (${problem.today}): ask for the date the unit first opened, ` +
             'and check validateOpenedOn() before storing the answer.'
-        : `openedOn ${JSON.stringify(problem.openedOn)} is not a YYYY-MM-DD date: parse it with parseUserDate() first.`,
+          : `openedOn ${JSON.stringify(problem.openedOn)} is not a YYYY-MM-DD date: parse it with parseUserDate() first.`,
     );
   }
 }
@@ -121,8 +126,11 @@ export function validateOpenedOn(date: string, today: LocalDate): OpenedOnProble
   return null;
 }
 
-export function isExcludedInstitution(t: InstitutionType): t is ExcludedInstitutionType {
-  return (EXCLUDED_INSTITUTION_TYPES as readonly string[]).includes(t);
+/** The clause-1 class of a type id; an id missing from the data is a typed error, never a guess. */
+export function institutionClass(t: InstitutionType, classes: InstitutionClasses) {
+  const c = classes.get(t);
+  if (c === undefined) throw new EligibilityInputError({ code: 'institution_unknown', institution: t });
+  return c;
 }
 
 /**
@@ -131,9 +139,9 @@ export function isExcludedInstitution(t: InstitutionType): t is ExcludedInstitut
  * - A non-member still goes through all four clauses, so a special-case request can cite every failure.
  * - When `licensed` is false, clause 2 has already failed and `premises` is not asked.
  */
-export function nextQuestion(answers: EligibilityAnswers): QuestionId | null {
+export function nextQuestion(answers: EligibilityAnswers, classes: InstitutionClasses): QuestionId | null {
   if (answers.institution === undefined) return 'institution';
-  if (isExcludedInstitution(answers.institution)) return null;
+  if (institutionClass(answers.institution, classes) === 'excluded') return null;
   if (answers.licensed === undefined) return 'licensed';
   if (answers.licensed && answers.premises === undefined) return 'premises';
   if (answers.kind === undefined) return 'kind';
@@ -142,8 +150,8 @@ export function nextQuestion(answers: EligibilityAnswers): QuestionId | null {
 }
 
 /** The date on which a unit opened on `openedOn` has been open 2 years; see the reading in `evaluate`. */
-export function twoYearAnniversary(openedOn: LocalDate): LocalDate {
-  return addYears(openedOn, MIN_YEARS_OPEN);
+export function twoYearAnniversary(openedOn: LocalDate, years = MIN_YEARS_OPEN): LocalDate {
+  return addYears(openedOn, years);
 }
 
 /**
@@ -172,8 +180,9 @@ export function evaluate(answers: EligibilityAnswers, options: EvaluateOptions):
   let anniversary: LocalDate | undefined;
 
   const { institution, licensed, premises, kind, openedOn } = answers;
-  if (institution !== undefined && institution !== 'member_branch') {
-    failures.push({ clause: 1, code: institution === 'non_member' ? 'institution_not_member' : `institution_excluded_${institution}` });
+  const cls = institution === undefined ? undefined : institutionClass(institution, options.institutions);
+  if (institution !== undefined && cls !== 'member') {
+    failures.push({ clause: 1, code: cls === 'non_member' ? 'institution_not_member' : 'institution_excluded', institution });
   }
   if (licensed === false) failures.push({ clause: 2, code: 'not_licensed' });
   // Not asked once `licensed` is false, but a stored "no" is still a fact worth citing.
@@ -182,15 +191,15 @@ export function evaluate(answers: EligibilityAnswers, options: EvaluateOptions):
   if (openedOn !== undefined) {
     const problem = validateOpenedOn(openedOn, options.today);
     if (problem !== null) throw new EligibilityInputError(problem);
-    anniversary = twoYearAnniversary(openedOn);
+    anniversary = twoYearAnniversary(openedOn, options.minYears);
     if (compareDates(anniversary, options.deadline) > 0) {
       failures.push({ clause: 4, code: 'opened_under_two_years', eligibleFrom: anniversary });
     }
   }
 
   let status: VerdictStatus;
-  if (institution !== undefined && isExcludedInstitution(institution)) status = 'ineligible';
-  else if (nextQuestion(answers) !== null) status = 'incomplete';
+  if (cls === 'excluded') status = 'ineligible';
+  else if (nextQuestion(answers, options.institutions) !== null) status = 'incomplete';
   else status = failures.length > 0 ? 'ineligible' : 'eligible';
 
   const verdict: Verdict = { status, failures, specialCaseAllowed: status === 'ineligible' };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asLocalDate, localDateSchema } from '../../src/domain/dates.ts';
+import { EligibilityDataError, institutionClasses, loadEligibilityData } from '../../src/domain/eligibility-data.ts';
 import {
   EligibilityInputError,
   QUESTIONS,
@@ -29,6 +30,9 @@ const caseSchema = z.strictObject({
   }),
 });
 
+const DATA_TEXT = readFileSync(new URL('../../prompts/zh-CN/eligibility.yaml', import.meta.url), 'utf8');
+const classes = institutionClasses(loadEligibilityData(DATA_TEXT, 'prompts/zh-CN/eligibility.yaml'));
+
 const cases = z
   .array(caseSchema)
   .parse(JSON.parse(readFileSync(new URL('../fixtures/domain/eligibility-cases.json', import.meta.url), 'utf8')));
@@ -39,7 +43,7 @@ describe('evaluate (fixture table)', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const v = evaluate(c.answers, { deadline: c.deadline, today: c.today });
+    const v = evaluate(c.answers, { deadline: c.deadline, today: c.today, institutions: classes });
     expect(v.status).toBe(c.expect.status);
     expect(v.failures.map((f) => f.clause)).toEqual(c.expect.failedClauses);
     if (c.expect.codes !== undefined) expect(v.failures.map((f) => f.code)).toEqual(c.expect.codes);
@@ -60,6 +64,7 @@ describe('nextQuestion', () => {
     ['trust stops at once', { institution: 'trust' }, null],
     ['leasing stops at once', { institution: 'leasing' }, null],
     ['finance company stops at once', { institution: 'finance_company' }, null],
+    ['another non-bank institution stops at once', { institution: 'other_non_bank' }, null],
     ['licensed → premises', { institution: 'member_branch', licensed: true }, 'premises'],
     ['not licensed skips premises', { institution: 'member_branch', licensed: false }, 'kind'],
     ['premises answered → kind', { institution: 'member_branch', licensed: true, premises: false }, 'kind'],
@@ -69,7 +74,7 @@ describe('nextQuestion', () => {
     ['answered out of order: earliest gap first', { institution: 'member_branch', kind: 'other', openedOn: d }, 'licensed'],
   ];
   it.each(table)('%s', (_name, answers, expected) => {
-    expect(nextQuestion(answers)).toBe(expected);
+    expect(nextQuestion(answers, classes)).toBe(expected);
   });
 
   it('walks a full conversation in clause order', () => {
@@ -82,7 +87,7 @@ describe('nextQuestion', () => {
     };
     const answers: Record<string, unknown> = {};
     const asked: QuestionId[] = [];
-    for (let q = nextQuestion(answers); q !== null; q = nextQuestion(answers)) {
+    for (let q = nextQuestion(answers, classes); q !== null; q = nextQuestion(answers, classes)) {
       asked.push(q);
       answers[q] = script[q];
     }
@@ -105,7 +110,7 @@ describe('validateOpenedOn', () => {
 
   it('evaluate refuses a future opening date with a typed error instead of a verdict', () => {
     const answers = { institution: 'member_branch', openedOn: asLocalDate('2026-01-01') } as const;
-    const run = () => evaluate(answers, { deadline: asLocalDate('2026-03-01'), today });
+    const run = () => evaluate(answers, { deadline: asLocalDate('2026-03-01'), today, institutions: classes });
     expect(run).toThrow(EligibilityInputError);
     expect(run).toThrow(/validateOpenedOn/);
   });
@@ -116,5 +121,38 @@ describe('eligibilityAnswersSchema', () => {
     expect(eligibilityAnswersSchema.safeParse({ institution: 'member_branch', foo: 1 }).success).toBe(false);
     expect(eligibilityAnswersSchema.safeParse({ openedOn: '2023-02-29' }).success).toBe(false);
     expect(eligibilityAnswersSchema.safeParse({ institution: 'trust', openedOn: '2023-02-28' }).success).toBe(true);
+  });
+});
+
+describe('the institution types are data (prompts/zh-CN/eligibility.yaml)', () => {
+  it('a type added to the file as excluded fails clause 1 at once, with its id in the failure', () => {
+    const more = new Map([...classes, ['pawnshop', 'excluded' as const]]);
+    const v = evaluate({ institution: 'pawnshop' }, { deadline: asLocalDate('2026-03-01'), today: asLocalDate('2026-01-01'), institutions: more });
+    expect(v).toMatchObject({ status: 'ineligible', failures: [{ clause: 1, code: 'institution_excluded', institution: 'pawnshop' }] });
+    expect(nextQuestion({ institution: 'pawnshop' }, more)).toBeNull();
+  });
+
+  it('a stored id the file no longer has is a typed error naming the file, never a guess', () => {
+    const run = () => evaluate({ institution: 'savings_club' }, { deadline: asLocalDate('2026-03-01'), today: asLocalDate('2026-01-01'), institutions: classes });
+    expect(run).toThrow(EligibilityInputError);
+    expect(run).toThrow(/savings_club.*eligibility\.yaml/);
+  });
+
+  it('clause4.minYears moves the anniversary', () => {
+    const v = evaluate({ institution: 'member_branch', licensed: true, premises: true, kind: 'single_point', openedOn: asLocalDate('2023-03-01') }, { deadline: asLocalDate('2026-03-01'), today: asLocalDate('2026-01-01'), institutions: classes, minYears: 3 });
+    expect(v.anniversary).toBe('2026-03-01');
+    expect(v.status).toBe('eligible');
+  });
+
+  it.each<[string, (t: string) => string, string]>([
+    ['an excluded type without a reason', (t) => t.replace(/\n    reason: 信托公司[^\n]*/, ''), 'institutions[1].reason: an excluded type needs the reason'],
+    ['a duplicate id', (t) => t.replace('id: leasing', 'id: trust'), 'institutions[2].id: duplicate id "trust"'],
+    ['an unknown class', (t) => t.replace('class: non_member', 'class: outsider'), 'institutions[5].class'],
+    ['a clause-4 milestone that does not exist', (t) => t.replace('measuredAt: apply_deadline', 'measuredAt: opening_day'), 'clause4.measuredAt'],
+    ['no member type', (t) => t.replace('class: member\n', 'class: non_member\n'), 'institutions: one type must have class: member'],
+  ])('refuses %s, naming the file and key', (_name, edit, expected) => {
+    const load = () => loadEligibilityData(edit(DATA_TEXT), 'prompts/zh-CN/eligibility.yaml');
+    expect(load).toThrow(EligibilityDataError);
+    expect(load).toThrow(`prompts/zh-CN/eligibility.yaml: ${expected}`);
   });
 });

@@ -46,7 +46,7 @@ describe('eligibility dialog by text', () => {
   });
 
   it('cites each failed clause with a plain reason and when it will qualify', async () => {
-    for (const t of ['申报', '5', '否', '3']) await say(h, MGR, t);
+    for (const t of ['申报', '6', '否', '3']) await say(h, MGR, t);
     const [v] = await say(h, MGR, '2024-06-01');
     const t = textOf(v);
     expect(t).toContain('暂不符合申报条件');
@@ -67,7 +67,9 @@ describe('eligibility dialog by text', () => {
 
   it('re-prompts free text, and explains future, impossible and unreadable dates', async () => {
     await say(h, MGR, '申报');
-    expect(textOf((await say(h, MGR, '我也不知道'))[0])).toContain('回复 1 到 5 的序号');
+    const [again] = await say(h, MGR, '我也不知道');
+    expect(textOf(again)).toContain('“我也不知道”可能有不止一种理解');
+    expect(buttonValue(again!, '信托公司')).toMatchObject({ a: 'apply.answer', q: 'institution', v: 'trust' });
     for (const t of ['1', '是']) await say(h, MGR, t);
     expect(textOf((await say(h, MGR, '大概吧'))[0])).toContain('请回复“是”或“否”');
     for (const t of ['是', '1']) await say(h, MGR, t);
@@ -96,6 +98,57 @@ describe('eligibility dialog by text', () => {
     await say(h, MGR, '申报');
     expect(textOf((await say(h, MGR, '取消'))[0])).toContain('已结束对话');
     expect(textOf((await say(h, MGR, '是'))[0])).toContain('我没有理解');
+  });
+});
+
+describe('typed answers are read for their whole meaning (第十一条第（一）、（三）项)', () => {
+  // Each of these was read as a member branch / comprehensive sub-branch by the first substring that matched.
+  it.each([
+    ['非会员单位', '第十一条第（一）项', '只有银行业协会会员单位所辖的经营机构可以申报'],
+    ['信托公司的网点', '第十一条第（一）项', '信托公司暂不在申报范围内'],
+    ['租赁公司支行', '第十一条第（一）项', '租赁公司暂不在申报范围内'],
+    ['汽车金融公司', '第十一条第（一）项', '“等”非银行金融机构暂不在申报范围内'],
+  ])('clause 1: “%s” fails %s', async (reply, clause, reason) => {
+    await say(h, MGR, '申报');
+    const answers = reply === '非会员单位' ? [reply, '是', '是', '1', '2015-01-01'] : [reply];
+    let last;
+    for (const t of answers) [last] = await say(h, MGR, t);
+    expect(textOf(last)).toContain('暂不符合申报条件');
+    expect(textOf(last)).toContain(clause);
+    expect(textOf(last)).toContain(reason);
+    const session = await h.prisma.conversationSession.findFirstOrThrow({ where: { userId: MGR } });
+    expect(JSON.parse(session.state).answers.institution).toBe(reply === '非会员单位' ? 'non_member' : reply === '汽车金融公司' ? 'other_non_bank' : reply.startsWith('信托') ? 'trust' : 'leasing');
+  });
+
+  it('clause 3: “不是综合性支行，是单点” is a single-point institution, and “不是综合性支行” alone is asked again', async () => {
+    for (const t of ['申报', '1', '是', '是']) await say(h, MGR, t);
+    const [again] = await say(h, MGR, '不是综合性支行');
+    expect(textOf(again)).toContain('可能有不止一种理解');
+    expect(() => buttonValue(again!, '综合性支行')).toThrow(); // the negated choice is not offered again
+    expect(buttonValue(again!, '单点式营业机构')).toMatchObject({ q: 'kind', v: 'single_point' });
+    await say(h, MGR, '不是综合性支行，是单点');
+    const session = await h.prisma.conversationSession.findFirstOrThrow({ where: { userId: MGR } });
+    expect(JSON.parse(session.state).answers.kind).toBe('single_point');
+  });
+
+  it('an ambiguous reply is asked again with buttons carrying the choices\' words; a click answers it', async () => {
+    await say(h, MGR, '申报');
+    const [again] = await say(h, MGR, '银行或者信托');
+    expect(textOf(again)).toContain('“银行或者信托”可能有不止一种理解');
+    expect(() => buttonValue(again!, '租赁公司')).toThrow(); // only the two readings are offered
+    const r = await click(h, MGR, again!, '会员单位所辖经营机构');
+    expect(textOf(r.card)).toContain('金融许可证');
+    const session = await h.prisma.conversationSession.findFirstOrThrow({ where: { userId: MGR } });
+    expect(JSON.parse(session.state).answers.institution).toBe('member_branch');
+  });
+
+  it('yes/no replies: 没有金融许可证 is a no, 是的，有独立场所 a yes, 有没有 is asked again', async () => {
+    for (const t of ['申报', '1']) await say(h, MGR, t);
+    expect(textOf((await say(h, MGR, '有没有'))[0])).toContain('请回复“是”或“否”');
+    await say(h, MGR, '是的，持有金融许可证');
+    await say(h, MGR, '没有独立的经营场所');
+    const session = await h.prisma.conversationSession.findFirstOrThrow({ where: { userId: MGR } });
+    expect(JSON.parse(session.state).answers).toMatchObject({ institution: 'member_branch', licensed: true, premises: false });
   });
 });
 

@@ -64,13 +64,13 @@ describe.skipIf(!hasChromium)('the sandbox page in headless Chromium', () => {
     const step = async (no: number) => page.locator('#messages', { hasText: m.t('apply.step', { no, of: 5 }) }).waitFor(WAIT);
     const answer = (name: string) => lastMsg().getByRole('button', { name, exact: true }).click();
     await step(1);
-    await answer(m.t('apply.choice_buttons.institution.member_branch'));
+    await answer('会员单位所辖经营机构');
     await step(2);
     await answer(m.t('apply.yes'));
     await step(3);
     await answer(m.t('apply.yes'));
     await step(4);
-    await answer(m.t('apply.choice_buttons.kind.comprehensive_subbranch'));
+    await answer('综合性支行');
     await step(5);
     await lastMsg().locator('input[type=date]').fill('2015-03-18');
     await page.locator('.card-title', { hasText: m.t('verdict.title_ok') }).waitFor(WAIT);

@@ -1,7 +1,7 @@
 /** Why: the cards of the application dialog: one per question, the verdict, unit details, and the checklist progress card. */
 import type { Messages } from '../../prompts/index.ts';
-import type { QuestionId, Verdict } from '../../domain/eligibility.ts';
-import { INSTITUTION_TYPES, UNIT_KINDS } from '../../domain/eligibility.ts';
+import type { Failure, QuestionId, Verdict } from '../../domain/eligibility.ts';
+import type { EligibilityData } from '../../domain/eligibility-data.ts';
 import type { Checklist, ChecklistState } from '../../domain/checklist.ts';
 import { progress } from '../../domain/checklist.ts';
 import { button, buttonRow, card, hr, itemNo, md } from '../../cards/common.ts';
@@ -9,16 +9,23 @@ import { userText } from '../../cards/markdown.ts';
 import type { LocalDate } from '../../domain/dates.ts';
 import { questionNumber } from './machine.ts';
 
-/** Callback values carry the session version (`sv`) the card was drawn at, so a stale click is recognised. */
-export function questionCard(m: Messages, q: QuestionId, sv: number) {
+/**
+ * One eligibility question. Choice buttons carry the choice's words (a number alone says nothing); typed numbers still
+ * work from the numbered list. `reask` draws the card again after a reply that could not be read: a line saying so,
+ * and only the choices that fit it when there are several (`offer`), all of them otherwise.
+ * Callback values carry the session version (`sv`) the card was drawn at, so a stale click is recognised.
+ */
+export function questionCard(m: Messages, data: EligibilityData, q: QuestionId, sv: number, reask?: { text: string; offer: readonly string[] }) {
   const { no, of } = questionNumber(q);
-  const elements: unknown[] = [md(m.t('apply.step', { no, of })), md(m.t(`apply.q_${q}`))];
+  const elements: unknown[] = [md(m.t('apply.step', { no, of }))];
+  if (reask) elements.push(md(reask.text));
+  elements.push(md(m.t(`apply.q_${q}`)));
   const answerBtn = (label: string, v: string, type: 'default' | 'primary' = 'default') => button(label, { a: 'apply.answer', q, v, sv }, type);
   if (q === 'institution' || q === 'kind') {
-    const choices = q === 'institution' ? INSTITUTION_TYPES : UNIT_KINDS;
-    elements.push(md(choices.map((c, i) => m.t('apply.choice_line', { no: i + 1, label: m.t(`apply.choices.${q}.${c}`) })).join('\n')));
-    // Each button carries its choice's words (综合性支行, 单点式营业机构, 其他); the numbers stay for text replies.
-    elements.push(buttonRow(choices.map((c) => answerBtn(m.t(`apply.choice_buttons.${q}.${c}`), c, 'primary'))));
+    const all: ReadonlyArray<{ id: string; label: string; short: string }> = q === 'institution' ? data.institutions : data.kinds;
+    const shown = reask?.offer.length ? all.filter((c) => reask.offer.includes(c.id)) : all;
+    elements.push(md(shown.map((c) => m.t('apply.choice_line', { no: all.indexOf(c) + 1, label: c.label })).join('\n')));
+    elements.push(buttonRow(shown.map((c) => answerBtn(c.short, c.id, 'primary'))));
   } else if (q === 'licensed' || q === 'premises') {
     elements.push(buttonRow([answerBtn(m.t('apply.yes'), '是', 'primary'), answerBtn(m.t('apply.no'), '否')]));
   } else {
@@ -28,15 +35,24 @@ export function questionCard(m: Messages, q: QuestionId, sv: number) {
   return card(m.t('apply.title'), elements, 'blue');
 }
 
-export function verdictCard(m: Messages, v: Verdict, deadline: LocalDate, sv: number) {
+/** The reason line of one failed clause: clause 1's excluded types take their reason from the data file. */
+export function failureReason(m: Messages, data: EligibilityData, f: Failure): string {
+  if (f.code === 'institution_excluded') {
+    const t = data.institutions.find((x) => x.id === f.institution);
+    return t?.reason ?? m.t('verdict.reasons.institution_excluded', { label: t?.label ?? f.institution ?? '' });
+  }
+  return m.t(`verdict.reasons.${f.code}`);
+}
+
+export function verdictCard(m: Messages, data: EligibilityData, v: Verdict, measuredAt: { name: string; date: LocalDate }, sv: number) {
   const ok = v.status === 'eligible';
-  const elements: unknown[] = [md(m.t('verdict.deadline', { deadline }))];
+  const elements: unknown[] = [md(m.t('verdict.deadline', { milestone: measuredAt.name, deadline: measuredAt.date }))];
   if (ok) elements.push(md(m.t('verdict.ok_body')));
   else {
     const lines = v.failures.map((f) =>
       m.t('verdict.failure_line', {
         item: itemNo(m, f.clause),
-        reason: m.t(`verdict.reasons.${f.code}`),
+        reason: failureReason(m, data, f),
         fix: f.eligibleFrom && m.has(`verdict.fixes.${f.code}`) ? m.t(`verdict.fixes.${f.code}`, { date: f.eligibleFrom }) : '',
       }),
     );
@@ -87,12 +103,15 @@ export interface ProgressCardInput {
   statusName: string;
   list: Checklist;
   state: ChecklistState;
+  /** The 申报截止, once it has passed: a draft can no longer change, and the card says so with the date. */
+  closedOn: LocalDate | null;
 }
 
-/** The one progress card, patched in place as items are marked. Buttons only while the application is a draft. */
+/** The one progress card, patched in place as items are marked. Buttons only while the application is a draft and in time. */
 export function progressCard(m: Messages, p: ProgressCardInput) {
   const pr = progress(p.list, p.state);
-  const editable = p.status === 'DRAFT';
+  const draft = p.status === 'DRAFT';
+  const editable = draft && p.closedOn === null;
   const lines = p.list.items.map((item, i) => {
     const s = p.state[item.id];
     return m.t(s?.done ? 'checklist.line_done' : 'checklist.line_todo', {
@@ -108,6 +127,7 @@ export function progressCard(m: Messages, p: ProgressCardInput) {
     hr(),
     md(lines.join('\n')),
   ];
+  if (draft && p.closedOn !== null) elements.unshift(md(m.t('checklist.deadline_banner', { deadline: p.closedOn })));
   if (editable) {
     const toggles = p.list.items.map((item, i) =>
       p.state[item.id]?.done
@@ -118,5 +138,5 @@ export function progressCard(m: Messages, p: ProgressCardInput) {
     elements.push(md(m.t('checklist.hint')));
     elements.push(buttonRow([button(m.t('checklist.submit_button'), { a: 'apply.submit', app: p.appId }, pr.complete ? 'primary_filled' : 'default')]));
   }
-  return card(m.t('checklist.title', { unit: userText(p.unit, 40) }), elements, editable ? 'blue' : 'green');
+  return card(m.t('checklist.title', { unit: userText(p.unit, 40) }), elements, editable ? 'blue' : draft ? 'grey' : 'green');
 }

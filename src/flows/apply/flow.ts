@@ -2,35 +2,63 @@
 import type { BaseContext, Card, CardResponse, Deps, MessageContext } from '../../pipeline/context.ts';
 import { CardContext } from '../../pipeline/context.ts';
 import { SessionStore, type Session } from '../session.ts';
-import { APPLY_STATE_VERSION, answer, initialState, mayApply, verdictOf, type ApplyState, type ChoiceLabels } from './machine.ts';
+import { APPLY_STATE_VERSION, answer, initialState, mayApply, verdictOf, type ApplyState, type VerdictOptions } from './machine.ts';
 import { pickCard, questionCard, tierCard, verdictCard } from './cards.ts';
-import { INSTITUTION_TYPES, UNIT_KINDS, type QuestionId } from '../../domain/eligibility.ts';
-import { asLocalDate, type LocalDate } from '../../domain/dates.ts';
+import type { QuestionId } from '../../domain/eligibility.ts';
+import type { EligibilityData } from '../../domain/eligibility-data.ts';
+import { isPastDeadline, milestoneStart, MilestoneMissingError, type MilestoneId } from '../../domain/calendar.ts';
+import type { LocalDate } from '../../domain/dates.ts';
 import { tierName } from '../../store/cycle.ts';
 import { userText } from '../../cards/markdown.ts';
 import { MAX_TEXT_CHARS } from '../../pipeline/router.ts';
-import type { ApplicationFlowServices } from './services.ts';
+import { toLocalDate } from '../../domain/dates.ts';
+
+const toLocal = (deps: Deps) => toLocalDate(deps.clock.now(), deps.config.timezone);
+import { loadEligibilityFile, type ApplicationFlowServices } from './services.ts';
 
 export type Answerable = MessageContext | CardContext;
 
 export class ApplyFlow {
   readonly name = 'apply';
   readonly sessions: SessionStore<ApplyState>;
-  readonly labels: ChoiceLabels;
+  /** 第十一条's choices, answer words and readings (prompts/zh-CN/eligibility.yaml), checked at start. */
+  readonly data: EligibilityData;
 
-  constructor(private readonly deps: Deps, private readonly app: ApplicationFlowServices) {
+  constructor(private readonly deps: Deps, private readonly app: ApplicationFlowServices, data?: EligibilityData) {
     this.sessions = new SessionStore<ApplyState>(deps.prisma, 'apply', () => deps.clock.now(), deps.config.sessionIdleMinutes * 60_000);
-    const syn = (group: 'institution' | 'kind', id: string) => [deps.messages.t(`apply.choices.${group}.${id}`), ...deps.messages.t(`apply.synonyms.${group}.${id}`).split('|')];
-    this.labels = {
-      institution: Object.fromEntries(INSTITUTION_TYPES.map((c) => [c, syn('institution', c)])) as ChoiceLabels['institution'],
-      kind: Object.fromEntries(UNIT_KINDS.map((c) => [c, syn('kind', c)])) as ChoiceLabels['kind'],
-    };
+    this.data = data ?? loadEligibilityFile();
   }
 
-  /** The deadline the eligibility verdict is measured against: the campaign's 申报截止. */
-  async deadline(campaignId: number): Promise<LocalDate> {
+  /** A campaign's milestone date; a campaign without it is refused by name (MilestoneMissingError), never given a made-up date. */
+  async milestone(campaignId: number, id: MilestoneId): Promise<LocalDate> {
     const c = await this.deps.services.campaigns.get(campaignId);
-    return asLocalDate(c?.milestones.find((m) => m.key === 'apply_deadline')?.startsOn ?? '2999-12-31');
+    return milestoneStart(c ?? { id: campaignId, milestones: [] }, id);
+  }
+
+  /** The day clause 4 ("开业2年以上") is measured at: the milestone named by eligibility.yaml clause4.measuredAt (申报截止). */
+  async deadline(campaignId: number): Promise<LocalDate> {
+    return this.milestone(campaignId, this.data.clause4.measuredAt);
+  }
+
+  /** Everything `verdictOf` needs for this campaign, today. */
+  async verdictOptions(ctx: BaseContext, campaignId: number): Promise<VerdictOptions> {
+    return { deadline: await this.deadline(campaignId), today: ctx.today(), data: this.data };
+  }
+
+  /** The name of the milestone clause 4 is measured at, as the campaign calls it (申报截止), for the verdict card. */
+  measuredAtName(): string {
+    return this.deps.services.cycle.milestones.find((m) => m.id === this.data.clause4.measuredAt)?.name ?? this.data.clause4.measuredAt;
+  }
+
+  /** Runs a step; a campaign missing a date the rules need gets a plain answer naming it (and the log the details). */
+  async guard(ctx: Answerable, run: () => Promise<CardResponse>): Promise<CardResponse> {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof MilestoneMissingError)) throw err;
+      this.deps.logger.error({ err }, 'campaign milestone missing');
+      return this.answerWith(ctx, ctx.t('apply.milestone_missing', { id: err.campaignId }));
+    }
   }
 
   /** Sends (text) or returns (card click) an answer: a card or a line of text. */
@@ -44,13 +72,19 @@ export class ApplyFlow {
   }
 
   /** Starts a fresh dialog for a campaign (the only open one, or the one named). */
-  async start(ctx: Answerable, campaignId?: number): Promise<CardResponse> {
+  start(ctx: Answerable, campaignId?: number): Promise<CardResponse> {
+    return this.guard(ctx, () => this.startUnguarded(ctx, campaignId));
+  }
+
+  private async startUnguarded(ctx: Answerable, campaignId?: number): Promise<CardResponse> {
     const open = await this.deps.services.campaigns.byStatus(['OPEN']);
     const chosen = campaignId !== undefined ? open.find((c) => c.id === campaignId) : open.length === 1 ? open[0] : undefined;
     if (!chosen) {
       const text = open.length === 0 || campaignId !== undefined ? ctx.t('apply.no_campaign') : ctx.t('apply.which_campaign', { list: open.map((c) => `#${c.id} ${userText(c.name, 40)}`).join('、') });
       return this.answerWith(ctx, text);
     }
+    const closedOn = await this.closedOn(chosen.id);
+    if (closedOn) return this.answerWith(ctx, ctx.t('apply.deadline_passed', { deadline: closedOn }));
     const s = await this.sessions.start(ctx.userId, initialState(chosen.id));
     const first = await this.render(ctx, s);
     // The dialog is personal: from a shared card or a group it opens in the person's own chat with the bot.
@@ -61,16 +95,22 @@ export class ApplyFlow {
     return this.answerWith(ctx, first);
   }
 
+  /** The campaign's 申报截止 when it has passed (today is later), otherwise null. */
+  async closedOn(campaignId: number): Promise<LocalDate | null> {
+    const deadline = await this.milestone(campaignId, 'apply_deadline');
+    return isPastDeadline(toLocal(this.deps), deadline) ? deadline : null;
+  }
+
   /** The card for the session's current step. */
   async render(ctx: BaseContext, s: Session<ApplyState>): Promise<Card | string> {
     const m = this.deps.messages;
     const st = s.state;
     switch (st.step.kind) {
       case 'question':
-        return questionCard(m, st.step.q, s.version);
+        return questionCard(m, this.data, st.step.q, s.version);
       case 'verdict': {
-        const deadline = await this.deadline(st.campaignId);
-        return verdictCard(m, verdictOf(st, { deadline, today: ctx.today() }), deadline, s.version);
+        const o = await this.verdictOptions(ctx, st.campaignId);
+        return verdictCard(m, this.data, verdictOf(st, o), { name: this.measuredAtName(), date: o.deadline }, s.version);
       }
       case 'special_explain':
         return ctx.t('special.ask');
@@ -134,13 +174,22 @@ export class ApplyFlow {
   }
 
   /** Applies one input (text or a card's value) to the current step. */
-  async step(ctx: Answerable, s: Session<ApplyState>, raw: string, q?: QuestionId): Promise<CardResponse> {
+  step(ctx: Answerable, s: Session<ApplyState>, raw: string, q?: QuestionId): Promise<CardResponse> {
+    return this.guard(ctx, () => this.apply(ctx, s, raw, q));
+  }
+
+  private async apply(ctx: Answerable, s: Session<ApplyState>, raw: string, q?: QuestionId): Promise<CardResponse> {
     const st = s.state;
     if (Array.from(raw).length > MAX_TEXT_CHARS) return this.answerWith(ctx, ctx.t('apply.too_long', { max: MAX_TEXT_CHARS }));
     switch (st.step.kind) {
       case 'question': {
-        const r = answer(st, q ?? st.step.q, raw, { today: ctx.today(), labels: this.labels });
-        if ('problem' in r) return this.answerWith(ctx, ctx.t(r.problem.key, r.problem.params ?? {}));
+        const r = answer(st, q ?? st.step.q, raw, { today: ctx.today(), data: this.data });
+        if ('problem' in r) {
+          const text = ctx.t(r.problem.key, r.problem.params ?? {});
+          // A choice reply that could not be read: the question again, its buttons carrying the choices' words.
+          if (r.problem.offer && st.step.kind === 'question') return this.answerWith(ctx, questionCard(this.deps.messages, this.data, st.step.q, s.version, { text, offer: r.problem.offer }), text);
+          return this.answerWith(ctx, text);
+        }
         const next = await this.sessions.save(s, r.state);
         return this.answerWith(ctx, await this.render(ctx, next));
       }
@@ -149,8 +198,7 @@ export class ApplyFlow {
         const t = raw.trim();
         if (/^(1|开始|开始申报|申报)$/.test(t)) return this.begin(ctx, s);
         if (/^(2|特殊|特殊情况|申请特殊情况认可?)$/.test(t)) {
-          const deadline = await this.deadline(st.campaignId);
-          if (!verdictOf(st, { deadline, today: ctx.today() }).specialCaseAllowed) return this.answerWith(ctx, await this.render(ctx, s));
+          if (!verdictOf(st, await this.verdictOptions(ctx, st.campaignId)).specialCaseAllowed) return this.answerWith(ctx, await this.render(ctx, s));
           await this.sessions.save(s, { ...st, step: { kind: 'special_explain' } });
           return this.answerWith(ctx, ctx.t('special.ask'));
         }
@@ -199,9 +247,14 @@ export class ApplyFlow {
   }
 
   /** After an eligible verdict (or an approved special case): go on to the unit's details. */
-  async begin(ctx: Answerable, s: Session<ApplyState>): Promise<CardResponse> {
-    const deadline = await this.deadline(s.state.campaignId);
-    if (!mayApply(s.state, { deadline, today: ctx.today() })) return this.answerWith(ctx, ctx.t('submit.not_eligible'));
+  begin(ctx: Answerable, s: Session<ApplyState>): Promise<CardResponse> {
+    return this.guard(ctx, () => this.beginUnguarded(ctx, s));
+  }
+
+  private async beginUnguarded(ctx: Answerable, s: Session<ApplyState>): Promise<CardResponse> {
+    const closedOn = await this.closedOn(s.state.campaignId);
+    if (closedOn) return this.answerWith(ctx, ctx.t('apply.deadline_passed', { deadline: closedOn }));
+    if (!mayApply(s.state, await this.verdictOptions(ctx, s.state.campaignId))) return this.answerWith(ctx, ctx.t('submit.not_eligible'));
     const next = await this.sessions.save(s, { ...s.state, step: { kind: 'unit_name' } });
     return this.answerWith(ctx, await this.render(ctx, next));
   }

@@ -1,6 +1,8 @@
 /** Why: the application dialog as an explicit state machine: pure steps and transitions, persisted by the flow. */
 import { cut } from '../../cards/markdown.ts';
-import { evaluate, nextQuestion, validateOpenedOn, INSTITUTION_TYPES, UNIT_KINDS, type EligibilityAnswers, type QuestionId, type Verdict } from '../../domain/eligibility.ts';
+import { evaluate, nextQuestion, validateOpenedOn, type EligibilityAnswers, type QuestionId, type UnitKind, type Verdict } from '../../domain/eligibility.ts';
+import { institutionClasses, type EligibilityData } from '../../domain/eligibility-data.ts';
+import { interpretBoolean, interpretChoice, type Reading } from '../../domain/answer-text.ts';
 import { parseUserDate, type LocalDate } from '../../domain/dates.ts';
 
 /** Bump when the persisted shape changes; older sessions are restarted with a note instead of misread. */
@@ -35,45 +37,38 @@ export function initialState(campaignId: number): ApplyState {
 export interface InputProblem {
   key: string;
   params?: Record<string, string | number>;
+  /** For a choice question: the choices to offer again as buttons carrying their words (all when empty). */
+  offer?: string[];
 }
 
-const YES = ['是', '是的', '有', '对', '1', 'y', 'yes', '√', '有的', '已批准', '批准'];
-const NO = ['否', '不是', '没有', '无', '不', '2', 'n', 'no', '×', '未批准'];
+/** Clause-1 precedence when a reply names two types: 信托公司的网点 is a trust company, 非会员单位的支行 a non-member. */
+const CLASS_RANK = { excluded: 2, non_member: 1, member: 0 } as const;
 
-export function parseBoolean(text: string): boolean | null {
-  const t = text.trim().toLowerCase().replace(/[。.!！]$/, '');
-  if (YES.includes(t)) return true;
-  if (NO.includes(t)) return false;
-  return null;
+/** The reading of a choice reply: a button's id as is, otherwise the words (src/domain/answer-text.ts). */
+export function readChoice(raw: string, q: 'institution' | 'kind', data: EligibilityData): Reading<string> {
+  const choices = q === 'institution' ? data.institutions : data.kinds;
+  const id = raw.trim();
+  if (choices.some((c) => c.id === id)) return { kind: 'choice', id };
+  if (q === 'kind') return interpretChoice(raw, data.kinds, data.answers);
+  const cls = new Map(data.institutions.map((t) => [t.id, t.class]));
+  return interpretChoice(raw, data.institutions, data.answers, (a, b) => CLASS_RANK[cls.get(a)!] > CLASS_RANK[cls.get(b)!]);
 }
-
-/** A choice by its 1-based number, its id, or one of its labels (labels come from prompts). */
-export function parseChoice<T extends string>(text: string, choices: readonly T[], labels: Record<T, string[]>): T | null {
-  const t = text.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-  if (/^\d{1,2}$/.test(t)) return choices[Number(t) - 1] ?? null;
-  const hit = choices.find((c) => c === t || labels[c].some((l) => l === t || (l.length >= 2 && t.includes(l))));
-  return hit ?? null;
-}
-
-export type ChoiceLabels = { institution: Record<(typeof INSTITUTION_TYPES)[number], string[]>; kind: Record<(typeof UNIT_KINDS)[number], string[]> };
 
 /**
  * Applies an answer to the current question. Returns the next state, or the problem to explain.
  * `raw` is the button value or the user's text; dates accept 2023-05-01, 2023年5月1日, 2023/5/1.
  */
-export function answer(state: ApplyState, q: QuestionId, raw: string, o: { today: LocalDate; labels: ChoiceLabels }): { state: ApplyState } | { problem: InputProblem } {
+export function answer(state: ApplyState, q: QuestionId, raw: string, o: { today: LocalDate; data: EligibilityData }): { state: ApplyState } | { problem: InputProblem } {
   if (state.step.kind !== 'question' || state.step.q !== q) return { problem: { key: 'apply.not_this_step' } };
   const answers: EligibilityAnswers = { ...state.answers };
-  if (q === 'institution') {
-    const v = parseChoice(raw, INSTITUTION_TYPES, o.labels.institution);
-    if (!v) return { problem: { key: 'apply.reprompt_choice', params: { n: INSTITUTION_TYPES.length } } };
-    answers.institution = v;
-  } else if (q === 'kind') {
-    const v = parseChoice(raw, UNIT_KINDS, o.labels.kind);
-    if (!v) return { problem: { key: 'apply.reprompt_choice', params: { n: UNIT_KINDS.length } } };
-    answers.kind = v;
+  if (q === 'institution' || q === 'kind') {
+    const r = readChoice(raw, q, o.data);
+    if (r.kind === 'unknown') return { problem: { key: 'apply.reprompt_choice', params: { input: cut(raw.trim(), 20) }, offer: [] } };
+    if (r.kind === 'ambiguous') return { problem: { key: 'apply.ambiguous_choice', params: { input: cut(raw.trim(), 20) }, offer: r.candidates.length >= 2 ? r.candidates : [] } };
+    if (q === 'institution') answers.institution = r.id;
+    else answers.kind = r.id as UnitKind;
   } else if (q === 'licensed' || q === 'premises') {
-    const v = parseBoolean(raw);
+    const v = interpretBoolean(raw, o.data.answers);
     if (v === null) return { problem: { key: 'apply.reprompt_boolean' } };
     answers[q] = v;
   } else {
@@ -83,16 +78,23 @@ export function answer(state: ApplyState, q: QuestionId, raw: string, o: { today
     if (p) return { problem: { key: 'apply.date_future', params: { date: d.date, today: o.today } } };
     answers.openedOn = d.date;
   }
-  const next = nextQuestion(answers);
+  const next = nextQuestion(answers, institutionClasses(o.data));
   return { state: { ...state, answers, step: next ? { kind: 'question', q: next } : { kind: 'verdict' } } };
 }
 
-export function verdictOf(state: ApplyState, o: { deadline: LocalDate; today: LocalDate }): Verdict {
-  return evaluate(state.answers, o);
+/** What `evaluate` needs besides the answers: the day clause 4 is measured at, today, and the data file's readings. */
+export interface VerdictOptions {
+  deadline: LocalDate;
+  today: LocalDate;
+  data: EligibilityData;
+}
+
+export function verdictOf(state: ApplyState, o: VerdictOptions): Verdict {
+  return evaluate(state.answers, { deadline: o.deadline, today: o.today, institutions: institutionClasses(o.data), minYears: o.data.clause4.minYears });
 }
 
 /** Whether the unit may go on to the application: eligible, or approved by 中银协 as a special case. */
-export function mayApply(state: ApplyState, o: { deadline: LocalDate; today: LocalDate }): boolean {
+export function mayApply(state: ApplyState, o: VerdictOptions): boolean {
   return state.specialCaseId !== undefined || verdictOf(state, o).status === 'eligible';
 }
 

@@ -9,7 +9,9 @@ import { ApplicationStore, type ApplicationView } from '../../store/applications
 import { SpecialCaseStore } from '../../store/special-cases.ts';
 import { tierName } from '../../store/cycle.ts';
 import { userText } from '../../cards/markdown.ts';
-import { progressCard } from './cards.ts';
+import { failureReason, progressCard } from './cards.ts';
+import { loadEligibilityData, type EligibilityData } from '../../domain/eligibility-data.ts';
+import type { LocalDate } from '../../domain/dates.ts';
 import { APPLY_STATE_VERSION, verdictOf, type ApplyState } from './machine.ts';
 import { button, buttonRow, card, md } from '../../cards/common.ts';
 import type { Session } from '../session.ts';
@@ -18,6 +20,10 @@ import { reviewCard, specialCaseCard, type ReviewStage } from '../../cards/revie
 
 export function loadChecklistFile(dir = PROMPTS_DIR): Checklist {
   return loadChecklist(readFileSync(join(dir, 'checklist.yaml'), 'utf8'), 'prompts/zh-CN/checklist.yaml');
+}
+
+export function loadEligibilityFile(dir = PROMPTS_DIR): EligibilityData {
+  return loadEligibilityData(readFileSync(join(dir, 'eligibility.yaml'), 'utf8'), 'prompts/zh-CN/eligibility.yaml');
 }
 
 export class ApplicationFlowServices {
@@ -37,12 +43,22 @@ export class ApplicationFlowServices {
     return this.deps.messages.t(`appstatus.${status}`);
   }
 
-  cardFor(a: ApplicationView): Card {
-    return progressCard(this.deps.messages, { appId: a.id, unit: a.unit.name, bank: a.unit.bank, region: a.unit.region, tierName: this.tier(a.tier), status: a.status, statusName: this.statusName(a.status), list: this.checklist, state: a.checklist });
+  /** The progress card; once the 申报截止 has passed (`closedOn`), a draft's card says so, with the date, and has no buttons. */
+  cardFor(a: ApplicationView, closedOn: LocalDate | null): Card {
+    return progressCard(this.deps.messages, { appId: a.id, unit: a.unit.name, bank: a.unit.bank, region: a.unit.region, tierName: this.tier(a.tier), status: a.status, statusName: this.statusName(a.status), list: this.checklist, state: a.checklist, closedOn });
+  }
+
+  /** The application's campaign 申报截止 when it has passed, otherwise null (a campaign without one: MilestoneMissingError). */
+  async closedOn(a: { campaignId: number }): Promise<LocalDate | null> {
+    return this.deps.services.apply.flow.closedOn(a.campaignId);
+  }
+
+  async cardOf(a: ApplicationView): Promise<Card> {
+    return this.cardFor(a, await this.closedOn(a));
   }
 
   async progressCardFor(appId: number): Promise<Card> {
-    return this.cardFor((await this.apps.get(appId))!);
+    return this.cardOf((await this.apps.get(appId))!);
   }
 
   /** Required items still missing, as "3. 标题" strings (also used by reminders). */
@@ -53,8 +69,9 @@ export class ApplicationFlowServices {
   /** Creates the unit's application and posts its progress card (the one that is patched from now on). */
   async createApplication(ctx: Answerable, flow: ApplyFlow, s: Session<ApplyState>, tier: string): Promise<CardResponse> {
     const st = s.state;
-    const deadline = await flow.deadline(st.campaignId);
-    const verdict = st.specialCaseId !== undefined ? 'special_approved' : verdictOf(st, { deadline, today: ctx.today() }).status;
+    const closedOn = await flow.closedOn(st.campaignId);
+    if (closedOn) return flow.answerWith(ctx, ctx.t('apply.deadline_passed', { deadline: closedOn }));
+    const verdict = st.specialCaseId !== undefined ? 'special_approved' : verdictOf(st, await flow.verdictOptions(ctx, st.campaignId)).status;
     const r = await this.apps.open(ctx.userId, {
       campaignId: st.campaignId, tier, unitName: st.unit.name!, bankId: st.unit.bankId!, regionId: st.unit.regionId!,
       openedOn: st.answers.openedOn, answers: st.answers, verdict, specialCaseId: st.specialCaseId,
@@ -65,17 +82,27 @@ export class ApplicationFlowServices {
   }
 
   /** Posts a fresh progress card and makes it the one patched from now on. */
-  async showProgress(ctx: Answerable, a: ApplicationView): Promise<CardResponse> {
-    const outboxId = await ctx.sendToUser(ctx.userId, this.cardFor(a), `progress:${a.id}:${ctx.eventId}`);
+  showProgress(ctx: Answerable, a: ApplicationView): Promise<CardResponse> {
+    return this.deps.services.apply.flow.guard(ctx, () => this.postProgress(ctx, a));
+  }
+
+  private async postProgress(ctx: Answerable, a: ApplicationView): Promise<CardResponse> {
+    const outboxId = await ctx.sendToUser(ctx.userId, await this.cardOf(a), `progress:${a.id}:${ctx.eventId}`);
     await this.apps.setProgressCard(a.id, outboxId);
     return ctx instanceof CardContext ? ctx.toast('success', ctx.t('review.toast_ok')) : {};
   }
 
   /** Marks an item (button or text); patches the progress card in place. */
-  async setItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
+  setItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
+    return this.deps.services.apply.flow.guard(ctx, () => this.changeItem(ctx, appId, itemId, change));
+  }
+
+  private async changeItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
     const a = await this.apps.get(appId);
     if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
-    if (a.status !== 'DRAFT') return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.locked'), this.cardFor(a)) : (await ctx.reply(ctx.t('checklist.locked')), {});
+    const closedOn = await this.closedOn(a);
+    if (a.status !== 'DRAFT') return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.locked'), this.cardFor(a, closedOn)) : (await ctx.reply(ctx.t('checklist.locked')), {});
+    if (closedOn) return this.refuseClosed(ctx, a, closedOn);
     const at = this.deps.clock.now().toISOString();
     let state = a.checklist;
     if (change.done !== undefined) state = setDone(state, itemId, change.done, at);
@@ -83,10 +110,20 @@ export class ApplicationFlowServices {
     await this.apps.saveChecklist(a.id, state);
     const updated = { ...a, checklist: state };
     const no = this.checklist.items.findIndex((i) => i.id === itemId) + 1;
-    if (ctx instanceof CardContext) return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated));
+    if (ctx instanceof CardContext) return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated, null));
     // The progress card itself is the answer: it is patched in place, with no new message per change.
-    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(updated));
+    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(updated, null));
     else await this.showProgress(ctx, updated);
+    return {};
+  }
+
+  /** After the 申报截止: the refusal names the date, and the progress card is redrawn to say so (no buttons left). */
+  async refuseClosed(ctx: Answerable, a: ApplicationView, closedOn: LocalDate): Promise<CardResponse> {
+    const text = ctx.t('checklist.deadline_passed', { deadline: closedOn });
+    const card = this.cardFor(a, closedOn);
+    if (ctx instanceof CardContext) return ctx.toast('warning', text, card);
+    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, card);
+    await ctx.reply(text);
     return {};
   }
 
@@ -103,13 +140,20 @@ export class ApplicationFlowServices {
     return true;
   }
 
-  /** Submits if eligible (or approved) and every required item is done; otherwise lists what is missing. */
-  async submit(ctx: Answerable, appId: number): Promise<CardResponse> {
+  /** Submits if in time, eligible (or approved) and every required item is done; otherwise says what stands in the way. */
+  submit(ctx: Answerable, appId: number): Promise<CardResponse> {
+    return this.deps.services.apply.flow.guard(ctx, () => this.submitNow(ctx, appId));
+  }
+
+  private async submitNow(ctx: Answerable, appId: number): Promise<CardResponse> {
     const say = async (text: string, card?: Card) => (ctx instanceof CardContext ? ctx.toast('warning', text, card) : (await ctx.reply(text), {}));
     const a = await this.apps.get(appId);
     if (!a || a.managerOpenId !== ctx.userId) return say(ctx.t('checklist.not_in_checklist'));
-    if (a.status !== 'DRAFT') return say(ctx.t('submit.already', { status: this.statusName(a.status) }), this.cardFor(a));
+    const closedOn = await this.closedOn(a);
+    if (a.status !== 'DRAFT') return say(ctx.t('submit.already', { status: this.statusName(a.status) }), this.cardFor(a, closedOn));
     if ((await this.deps.services.campaigns.get(a.campaignId))?.status !== 'OPEN') return say(ctx.t('submit.closed'));
+    // 申报截止 is enforced here, with the date; only the secretariat can move it (/campaign extend, audited).
+    if (closedOn) return this.refuseClosed(ctx, a, closedOn);
     if (!['eligible', 'special_approved'].includes(a.verdict)) return say(ctx.t('submit.not_eligible'));
     const missing = this.missing(a);
     if (missing.length) return say(ctx.t('submit.missing', { missing: missing.join('\n') }));
@@ -120,9 +164,9 @@ export class ApplicationFlowServices {
     await this.routeForReview(ctx, submitted, a.tier === 'bai' ? 'member' : 'region');
     if (ctx instanceof CardContext) {
       await ctx.sendToUser(ctx.userId, text, `submitted:${a.id}`);
-      return ctx.toast('success', ctx.t('review.toast_ok'), this.cardFor(submitted));
+      return ctx.toast('success', ctx.t('review.toast_ok'), this.cardFor(submitted, null));
     }
-    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(submitted));
+    if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(submitted, null));
     await ctx.reply(text);
     return {};
   }
@@ -189,9 +233,11 @@ export class ApplicationFlowServices {
 
   /** Files the request and sends it to every secretariat member as a decision card. */
   async fileSpecialCase(ctx: Answerable, st: ApplyState, explanation: string): Promise<string> {
-    const deadline = asDeadline(await this.deps.services.campaigns.get(st.campaignId));
-    const v = verdictOf(st, { deadline, today: ctx.today() });
-    const sc = await this.specialCases.file(ctx.userId, { campaignId: st.campaignId, unitName: Array.from(explanation).slice(0, 60).join(''), answers: st.answers, failures: v.failures, explanation: Array.from(explanation).slice(0, 1000).join('') });
+    const flow = this.deps.services.apply.flow;
+    const v = verdictOf(st, await flow.verdictOptions(ctx, st.campaignId));
+    // Each failure keeps its reason as shown to the manager, so the secretariat's card reads the same.
+    const failures = v.failures.map((f) => ({ ...f, reason: failureReason(this.deps.messages, flow.data, f) }));
+    const sc = await this.specialCases.file(ctx.userId, { campaignId: st.campaignId, unitName: Array.from(explanation).slice(0, 60).join(''), answers: st.answers, failures, explanation: Array.from(explanation).slice(0, 1000).join('') });
     const card = specialCaseCard(this.deps.messages, sc);
     const secs = await this.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' } });
     for (const s of secs) await ctx.sendToUser(s.openId, card, `special:${sc.id}:${s.openId}`);
@@ -199,6 +245,3 @@ export class ApplicationFlowServices {
   }
 }
 
-function asDeadline(c: { milestones: Array<{ key: string; startsOn: string }> } | null) {
-  return (c?.milestones.find((m) => m.key === 'apply_deadline')?.startsOn ?? '2999-12-31') as import('../../domain/dates.ts').LocalDate;
-}
