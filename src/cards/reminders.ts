@@ -81,7 +81,7 @@ export function reminderCard(m: Messages, content: ReminderContent, o: ReminderC
       return card(title('reminders.inspector_title', { n: c.visits.length }), [
         md(headLine(m, c)),
         md(m.t('reminders.inspector_intro', { n: c.visits.length, campaign })),
-        md(clipped(m, c.visits, (v) => m.t('reminders.inspector_row', { date: v.date ?? m.t('reminders.date_tbd'), unit: userText(v.unitName, 40), tier: tier(v.tier), kind: userText(v.kind, 20) }))),
+        md(clipped(m, c.visits, (v) => m.t('reminders.inspector_row', { date: v.date ?? m.t('reminders.date_tbd'), unit: userText(v.unitName, 40), tier: tier(v.tier), kind: m.has(`inspection.kind.${v.kind}`) ? m.t(`inspection.kind.${v.kind}`) : userText(v.kind, 20) }))),
         buttonRow([statusButton(m, c.campaignId)]),
       ], urgent);
     case 'secretariat':

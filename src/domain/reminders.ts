@@ -203,6 +203,16 @@ function expand(state: PlanState, c: Campaign, s: Slot): Draft[] {
   }
 }
 
+/**
+ * The outbox key of one reminder: `reminder:<campaign>:<milestone>@<date>:<offset>:<recipient>`. The milestone's date is
+ * part of it, so when the secretariat moves a deadline (/campaign extend) the reminders for the new date go out even
+ * if those for the old one did; a digest's offset is already its week's date.
+ */
+export function reminderKey(s: Pick<Slot, 'campaignId' | 'milestone' | 'anchor' | 'offsetLabel'>, recipient: string): string {
+  const milestone = s.milestone === 'digest' ? s.milestone : `${s.milestone}@${s.anchor}`;
+  return `reminder:${s.campaignId}:${milestone}:${s.offsetLabel}:${recipient}`;
+}
+
 function address(state: PlanState, slots: readonly Slot[]): Reminder[] {
   const out: Reminder[] = [];
   for (const s of slots) {
@@ -210,7 +220,7 @@ function address(state: PlanState, slots: readonly Slot[]): Reminder[] {
     if (!c) continue;
     const h = head(state, c, s);
     for (const { body, ...rest } of expand(state, c, s)) {
-      out.push({ ...s, ...rest, dedupeKey: `reminder:${s.campaignId}:${s.milestone}:${s.offsetLabel}:${rest.recipient}`, content: { ...h, ...body }, disposition: 'send' });
+      out.push({ ...s, ...rest, dedupeKey: reminderKey(s, rest.recipient), content: { ...h, ...body }, disposition: 'send' });
     }
   }
   return out;

@@ -155,11 +155,11 @@ describe('planReminders: who gets what', () => {
 
   it('plans every audience of apply_deadline T-7, once, under its dedupe key', () => {
     expect(keys(plan)).toEqual([
-      'reminder:7:apply_deadline:-7d:group:oc_bj',
-      'reminder:7:apply_deadline:-7d:group:oc_sh',
-      'reminder:7:apply_deadline:-7d:manager:ou_m1',
-      'reminder:7:apply_deadline:-7d:manager:ou_m2',
-      'reminder:7:apply_deadline:-7d:member:ou_ma2',
+      'reminder:7:apply_deadline@2026-04-16:-7d:group:oc_bj',
+      'reminder:7:apply_deadline@2026-04-16:-7d:group:oc_sh',
+      'reminder:7:apply_deadline@2026-04-16:-7d:manager:ou_m1',
+      'reminder:7:apply_deadline@2026-04-16:-7d:manager:ou_m2',
+      'reminder:7:apply_deadline@2026-04-16:-7d:member:ou_ma2',
     ]);
   });
 
@@ -191,7 +191,7 @@ describe('planReminders: who gets what', () => {
   it('an overdue review is escalated to the regional admin of its region', () => {
     const p = planReminders(state({ lastTickAt: at('2026-05-01', '08:00') }, { status: 'CLOSED' }), at('2026-05-01', '09:00'));
     const esc = p.filter((x) => x.kind === 'escalation');
-    expect(esc.map((x) => x.dedupeKey)).toEqual(['reminder:7:qualification_review:+1d:escalation:1:ou_ra_bj']);
+    expect(esc.map((x) => x.dedupeKey)).toEqual(['reminder:7:qualification_review@2026-04-30:+1d:escalation:1:ou_ra_bj']);
     expect(esc[0]!.content).toMatchObject({ kind: 'escalation', regionName: '北京', daysLeft: -1, items: [{ unitName: '建行北京支行', what: 'review' }] });
     expect(esc[0]!.critical).toBe(true);
   });
@@ -199,7 +199,16 @@ describe('planReminders: who gets what', () => {
   it('an overdue item in a region with no regional admin goes to the secretariat instead', () => {
     const shItem = { applicationId: 5, unitName: '建行上海支行', regionId: 2, memberUnitId: 2, tier: 'bai' };
     const p = planReminders(state({ lastTickAt: at('2026-05-01', '08:00') }, { status: 'CLOSED', data: data({ reviewBacklog: [shItem] }) }), at('2026-05-01', '09:00'));
-    expect(keys(p).filter((k) => k.includes('escalation'))).toEqual(['reminder:7:qualification_review:+1d:escalation:2:ou_sec']);
+    expect(keys(p).filter((k) => k.includes('escalation'))).toEqual(['reminder:7:qualification_review@2026-04-30:+1d:escalation:2:ou_sec']);
+  });
+
+  it('a moved deadline gets its reminders again: the key carries the milestone\'s date', () => {
+    const moved = state({ lastTickAt: at('2026-04-16', '08:55') });
+    const c = moved.campaigns[0]!;
+    const extended = { ...moved, campaigns: [{ ...c, milestones: c.milestones.map((m) => (m.key === 'apply_deadline' ? { ...m, startsOn: '2026-04-23' as typeof m.startsOn } : m)) }] };
+    const p = planReminders(extended, at('2026-04-16', '09:00'));
+    expect(keys(p).filter((k) => k.includes('manager:ou_m1'))).toEqual(['reminder:7:apply_deadline@2026-04-23:-7d:manager:ou_m1']);
+    expect(keys(plan)).toContain('reminder:7:apply_deadline@2026-04-16:-7d:manager:ou_m1');
   });
 
   it('the weekly digest sums the round for the secretariat', () => {

@@ -78,7 +78,7 @@ describe('/reminders pause and resume', () => {
     expect(await say(h, 'ou_sec1', '/reminders resume')).toContain('提醒没有暂停');
     const r = await h.app.scheduler.tick();
     expect(r.enqueued).toBe(6);
-    expect((await reminderRows(h)).every((x) => x.dedupeKey.startsWith(`reminder:${w.campaignId}:apply_deadline:-7d:`))).toBe(true);
+    expect((await reminderRows(h)).every((x) => x.dedupeKey.startsWith(`reminder:${w.campaignId}:apply_deadline@2026-04-16:-7d:`))).toBe(true);
     expect(await h.app.scheduler.tick()).toMatchObject({ skipped: 'clock' });
     await h.app.settle();
     expect(h.fake.messagesTo('oc_bj').filter((m) => m.replyTo === undefined)).toHaveLength(1);

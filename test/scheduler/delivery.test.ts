@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import cron from 'node-cron';
 import { loadReminderPolicyFile } from '../../src/scheduler/policy-file.ts';
 import { loadCycleFile } from '../../src/store/cycle.ts';
-import { addFakeDirectory, local, plugSources, reminderHarness, reminderRows, seedWorld, type World } from './seed.ts';
+import { addFakeDirectory, local, preselect, reminderHarness, reminderRows, seedWorld, type World } from './seed.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -75,9 +75,9 @@ describe('reminder cards', () => {
 });
 
 describe('missing items', () => {
-  it('by default come from the application checklist (prompts/zh-CN/checklist.yaml): required items not yet done', async () => {
+  it('come from the application checklist (prompts/zh-CN/checklist.yaml): required items not yet done', async () => {
     const { h, w } = await world({ start: false });
-    await h.restart({ start: false }); // a fresh app with the default sources
+    await h.restart({ start: false }); // a fresh app: the sources are the app's own, as in every test here
     await h.prisma.application.update({ where: { id: w.apps.m1 }, data: { checklist: JSON.stringify({ form: { done: true }, self_assessment: { done: true } }) } });
     h.clock.set(local('2026-04-09', '09:00'));
     await h.app.scheduler.tick();
@@ -92,10 +92,9 @@ describe('missing items', () => {
 
 describe('exactly once', () => {
   it('a second tick at the same time does nothing; two processes ticking together write each reminder once', async () => {
-    const { h, w } = await world();
+    const { h } = await world();
     h.clock.set(local('2026-04-09', '09:00'));
     const other = createApp({ config: h.config, lark: createLarkClient({ appId: h.config.appId, appSecret: h.config.appSecret, domain: h.fake.url, logger: h.logger }), prisma: h.prisma, clock: h.clock, logger: h.logger, pace: virtualPace() });
-    plugSources({ ...h, app: other }, w);
     const [a, b] = await Promise.all([h.app.scheduler.tick(), other.scheduler.tick()]);
     expect(a.enqueued + b.enqueued).toBe(6);
     expect(a.duplicates + b.duplicates).toBe(6);
@@ -120,7 +119,6 @@ describe('exactly once', () => {
     await expect(h.app.scheduler.tick()).rejects.toThrow('simulated crash');
     expect(await reminderRows(h)).toHaveLength(15);
     await h.restart();
-    plugSources(h, w);
     const r = await h.app.scheduler.tick();
     expect(r).toMatchObject({ duplicates: 15, enqueued: 46 - 15 });
     await h.app.settle();
@@ -148,11 +146,10 @@ describe('catch-up and quiet hours', () => {
     await h.app.stop();
     h.clock.set(local('2026-04-15', '14:00'));
     await h.restart();
-    plugSources(h, w);
     const r = await h.app.scheduler.tick();
     const keys = (await reminderRows(h)).map((x) => x.dedupeKey);
     const recipients = ['manager:ou_m1', 'manager:ou_m2', 'manager:ou_m4', 'group:oc_bj', 'group:oc_sh', 'member:ou_ma2'];
-    expect(keys.filter((k) => k.includes(':apply_deadline:')).sort()).toEqual(recipients.map((x) => `reminder:${w.campaignId}:apply_deadline:-1d:${x}`).sort());
+    expect(keys.filter((k) => k.includes(':apply_deadline@')).sort()).toEqual(recipients.map((x) => `reminder:${w.campaignId}:apply_deadline@2026-04-16:-1d:${x}`).sort());
     expect(keys).toContain(`reminder:${w.campaignId}:digest:2026-04-13:digest:ou_sec1`);
     expect(r.dropped).toBe(6);
     const superseded = await h.prisma.auditLog.findMany({ where: { action: 'reminder.dropped' } });
@@ -162,7 +159,6 @@ describe('catch-up and quiet hours', () => {
     await h.app.stop();
     h.clock.set(local('2026-04-17', '10:00'));
     await h.restart();
-    plugSources(h, w);
     const late = await h.app.scheduler.tick();
     expect(late.enqueued).toBe(0);
     expect(late.dropped).toBe(6);
@@ -174,7 +170,8 @@ describe('catch-up and quiet hours', () => {
   });
 
   it('nothing goes out at night or at weekends; it goes at the next allowed time', async () => {
-    const { h } = await world();
+    const { h, w } = await world();
+    await preselect(h, w); // c's on-site check (ou_i1) now counts
     // Preselection T-7 and inspection T-7 fall on Saturday 05-23 and Sunday 05-24.
     h.clock.set(local('2026-05-22', '18:00'));
     await h.app.scheduler.tick();

@@ -3,8 +3,7 @@ import { createHarness, CREDS, type Harness, type HarnessOptions } from '../help
 import { createFakeFeishu } from '../../src/sandbox/fake/index.ts';
 import { buildMilestones } from '../../src/domain/calendar.ts';
 import { asLocalDate, zonedDateTime } from '../../src/domain/dates.ts';
-import { DbApplicationProgress } from '../../src/scheduler/sources.ts';
-import type { InspectionVisit } from '../../src/domain/reminders.ts';
+import { loadChecklistFile } from '../../src/flows/apply/services.ts';
 
 export const TZ = 'Asia/Shanghai';
 /** A local wall time in BOT_TIMEZONE (the harness default). */
@@ -16,17 +15,24 @@ export interface World {
   regions: { bj: number; sh: number; gz: number };
   banks: { icbc: number; ccb: number };
   apps: { m1: number; m2: number; c: number; m4: number };
-  /** Missing checklist items by application id, as the checklist feature would report them. */
-  missing: Map<number, string[]>;
-  visits: InspectionVisit[];
+  /** The inspection of `c` assigned to ou_i1 (on site); it reaches the inspector's reminders once `c` is PRESELECTED. */
+  inspectionId: number;
+}
+
+/** A checklist with every item of prompts/zh-CN/checklist.yaml done except the numbered ones (1-based, as shown). */
+export function checklistMissing(...missing: number[]): string {
+  const items = loadChecklistFile().items;
+  return JSON.stringify(Object.fromEntries(items.map((item, i) => [item.id, { done: !missing.includes(i + 1) }])));
 }
 
 /**
- * 北京 (group oc_bj) and 上海 (group oc_sh) have bound groups, 广州 has none. Applications:
- * - m1: 工行北京西单支行, 百佳, draft, missing 申报表 and 自评表
- * - m2: 建行上海浦东支行, 千佳, draft (the test submits it later)
- * - c:  建行北京朝阳支行, 百佳, submitted (awaiting 建行's qualification review), manager ou_m3
- * - m4: 工行广州天河支行, 千佳, draft
+ * 北京 (group oc_bj) and 上海 (group oc_sh) have bound groups, 广州 has none. Everything is real rows, read by the
+ * app's own reminder sources (the checklist and the Inspection table); nothing is plugged in. Applications:
+ * - m1: 工行北京西单支行, 百佳, draft, checklist missing items 1 (申报表) and 2 (自评打分表)
+ * - m2: 建行上海浦东支行, 千佳, draft missing item 3 (the test submits it later)
+ * - c:  建行北京朝阳支行, 百佳, submitted (awaiting 建行's qualification review), manager ou_m3; its on-site
+ *       inspection is already assigned to ou_i1 (it counts for reminders once c is PRESELECTED)
+ * - m4: 工行广州天河支行, 千佳, draft with every item done, not yet submitted
  * Roles: secretariat ou_sec1, ou_sec2; member admins ou_ma1 (工行), ou_ma2 (建行); regional admins ou_ra_bj, ou_ra_sh.
  */
 export async function seedWorld(h: Harness, o: { opensOn?: string; open?: boolean } = {}): Promise<World> {
@@ -54,30 +60,23 @@ export async function seedWorld(h: Harness, o: { opensOn?: string; open?: boolea
   for (const [regionId, tier, quota] of [[bj.id, 'bai', 5], [bj.id, 'qian', 10], [sh.id, 'bai', 3], [sh.id, 'qian', 8]] as const) {
     await p.quota.create({ data: { campaignId: draft.id, regionId, tier, quota } });
   }
-  const app = async (unit: string, bank: number, regionId: number, tier: string, status: string, manager: string) => {
+  const app = async (unit: string, bank: number, regionId: number, tier: string, status: string, manager: string, checklist: string) => {
     const u = await p.unit.create({ data: { name: unit, memberUnitId: bank, regionId, createdAt: now } });
-    return (await p.application.create({ data: { campaignId: draft.id, unitId: u.id, tier, status, managerOpenId: manager, createdAt: now } })).id;
+    return (await p.application.create({ data: { campaignId: draft.id, unitId: u.id, tier, status, managerOpenId: manager, checklist, createdAt: now } })).id;
   };
   const apps = {
-    m1: await app('工行北京西单支行', icbc.id, bj.id, 'bai', 'DRAFT', 'ou_m1'),
-    m2: await app('建行上海浦东支行', ccb.id, sh.id, 'qian', 'DRAFT', 'ou_m2'),
-    c: await app('建行北京朝阳支行', ccb.id, bj.id, 'bai', 'SUBMITTED', 'ou_m3'),
-    m4: await app('工行广州天河支行', icbc.id, gz.id, 'qian', 'DRAFT', 'ou_m4'),
+    m1: await app('工行北京西单支行', icbc.id, bj.id, 'bai', 'DRAFT', 'ou_m1', checklistMissing(1, 2)),
+    m2: await app('建行上海浦东支行', ccb.id, sh.id, 'qian', 'DRAFT', 'ou_m2', checklistMissing(3)),
+    c: await app('建行北京朝阳支行', ccb.id, bj.id, 'bai', 'SUBMITTED', 'ou_m3', checklistMissing()),
+    m4: await app('工行广州天河支行', icbc.id, gz.id, 'qian', 'DRAFT', 'ou_m4', checklistMissing()),
   };
-  const missing = new Map<number, string[]>([[apps.m1, ['申报表（会员单位盖章）', '自评表']], [apps.m2, ['服务管理制度']]]);
-  const visits: InspectionVisit[] = [
-    { inspectorOpenId: 'ou_i1', applicationId: apps.c, unitName: '建行北京朝阳支行', regionId: bj.id, memberUnitId: ccb.id, tier: 'bai', date: asLocalDate('2026-07-01'), kind: '现场检查', done: false },
-  ];
-  const world: World = { campaignId: draft.id, regions: { bj: bj.id, sh: sh.id, gz: gz.id }, banks: { icbc: icbc.id, ccb: ccb.id }, apps, missing, visits };
-  plugSources(h, world);
-  return world;
+  const inspection = await p.inspection.create({ data: { applicationId: apps.c, inspectorOpenId: 'ou_i1', kind: 'onsite', rubricId: 'cbss-2026', assignedBy: 'ou_sec1', assignedAt: now } });
+  return { campaignId: draft.id, regions: { bj: bj.id, sh: sh.id, gz: gz.id }, banks: { icbc: icbc.id, ccb: ccb.id }, apps, inspectionId: inspection.id };
 }
 
-/** Plugs the checklist's missing items and the inspection schedule into the running app, as those features would. */
-export function plugSources(h: Harness, w: World): void {
-  const sources = h.app.deps.services.reminderSources;
-  sources.applications = new DbApplicationProgress(h.prisma, async (ids) => new Map(ids.map((id) => [id, w.missing.get(id) ?? []])));
-  sources.inspections = { visits: async () => w.visits };
+/** The manager of `c` and the region got it through 资格审定 and 初选: its inspection now counts for reminders. */
+export async function preselect(h: Harness, w: World): Promise<void> {
+  await h.prisma.application.update({ where: { id: w.apps.c }, data: { status: 'PRESELECTED' } });
 }
 
 /** The people and groups of the world, known to the fake so messages to them are accepted. */
