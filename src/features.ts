@@ -5,6 +5,7 @@ import type { Command, CardAction } from './commands/types.ts';
 import { help } from './commands/help.ts';
 import { campaignOpen } from './commands/campaign-open.ts';
 import { campaignClose } from './commands/campaign-close.ts';
+import { campaignExtend } from './commands/campaign-extend.ts';
 import { campaignStatus } from './commands/campaign-status.ts';
 import { campaignList } from './commands/campaign-list.ts';
 import { campaignConfirm } from './commands/campaign-confirm.ts';
@@ -50,7 +51,7 @@ import { rulesFlow } from './flows/rules/flow.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
-    help, campaignOpen, campaignClose, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke,
+    help, campaignOpen, campaignClose, campaignExtend, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke,
     apply, resumeCommand, cancelCommand, myCommand, submitCommand,
     remindersPreview, remindersPause, remindersResume, mute, unmute,
     inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsAnnounce, objection, exportCommand,
