@@ -25,6 +25,7 @@ import { applyAnswer, applyPick, applyRestart, applyStep } from './commands/appl
 import { cancelCommand, resumeAction, resumeCommand } from './commands/apply-session.ts';
 import { mineAction, myCommand, openAction } from './commands/my-applications.ts';
 import { itemAction, submitAction, submitCommand } from './commands/submit.ts';
+import { wordAction } from './commands/checklist-word.ts';
 import { reviewDecide } from './commands/review-decide.ts';
 import { specialBegin, specialDecide } from './commands/special-decide.ts';
 import { inspectAssign } from './commands/inspect-assign.ts';
@@ -59,7 +60,7 @@ export function buildFeatures(deps: Deps): RouterParts {
   ] as Command<unknown>[];
   const cardActions = [
     campaignConfirm, campaignStatusCard,
-    applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, reviewDecide, specialDecide, specialBegin,
+    applyStart, applyAnswer, applyPick, applyRestart, ...applyStep, resumeAction, mineAction, openAction, submitAction, itemAction, wordAction, reviewDecide, specialDecide, specialBegin,
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
     welcomeDo,
     rulesForward, rulesReply,
@@ -67,8 +68,9 @@ export function buildFeatures(deps: Deps): RouterParts {
   return {
     commands,
     cardActions,
-    // Questions about the rules come after the application dialog, so a dialog's answers (是, 2, dates) stay its own.
-    flows: [deps.services.apply.flow, rulesFlow],
+    // Checklist words (完成 6) act on the person's draft before anything reads them as a question; questions about the
+    // rules come after the application dialog, so a dialog's answers (是, 2, dates) stay its own.
+    flows: [deps.services.apply.flow, deps.services.apply.flow.words, rulesFlow],
     // First contact: a person opens the chat, clicks the bot menu, or adds the bot to a group.
     events: [welcomeOnEnter, botMenu, botAdded],
     authorize: (userId, cmd) => deps.services.roles.allows(userId, cmd.roles),

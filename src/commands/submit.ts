@@ -1,6 +1,7 @@
 /** Why: `提交申报` and the checklist card's buttons: mark items done and submit once everything required is there. */
 import { z } from 'zod';
 import { defineCardAction, defineCommand } from './types.ts';
+import { whichCard } from '../flows/apply/checklist-words.ts';
 
 export const args = z.array(z.string()).max(1, 'args.no_args').transform((w) => ({ app: w[0] ? Number(w[0].replace(/^#/, '')) : undefined }));
 
@@ -10,12 +11,13 @@ export const submitCommand = defineCommand({
   summaryKey: 'commands.submit',
   args,
   async handle(ctx, a) {
-    const appId = a.app ?? (await ctx.services.apply.app.currentApplicationId(ctx));
-    if (!appId) {
-      await ctx.reply(ctx.t('checklist.not_in_checklist'));
+    const meant = a.app ?? (await ctx.services.apply.app.meant(ctx));
+    if (typeof meant === 'number') {
+      await ctx.services.apply.app.submit(ctx, meant);
       return;
     }
-    await ctx.services.apply.app.submit(ctx, appId);
+    // Several drafts: which one (buttons named by unit); none: say so, and how to find what there is.
+    await ctx.reply(meant.length ? whichCard(ctx.deps.messages, meant, { kind: 'submit' }) : ctx.t('checklist.no_draft'));
   },
 });
 
@@ -27,14 +29,21 @@ export const submitAction = defineCardAction({
   handle: (ctx, v) => ctx.services.apply.app.submit(ctx, v.app),
 });
 
-export const itemValue = z.object({ a: z.literal('apply.item'), app: z.coerce.number().int().positive(), item: z.string().regex(/^[a-z][a-z0-9_]*$/), done: z.boolean() });
+export const itemValue = z.object({
+  a: z.literal('apply.item'),
+  app: z.coerce.number().int().positive(),
+  item: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  done: z.boolean(),
+  /** Set on the not-understood answer's button: that card is not the progress card, which is patched instead. */
+  from: z.literal('guess').optional(),
+});
 
-/** 完成 / 撤销 on the checklist card: setting the same state twice is harmless. */
+/** 完成 / 撤销 on the checklist card (or the guess "是要标记第 N 项吗？"): setting the same state twice is harmless. */
 export const itemAction = defineCardAction({
   action: 'apply.item',
   value: itemValue,
   async handle(ctx, v) {
     if (!ctx.services.apply.app.checklist.items.some((i) => i.id === v.item)) return ctx.toast('warning', ctx.t('errors.bad_card_value'));
-    return ctx.services.apply.app.setItem(ctx, v.app, v.item, { done: v.done });
+    return ctx.services.apply.app.setItem(ctx, v.app, v.item, { done: v.done }, v.from === 'guess' ? 'elsewhere' : 'progress');
   },
 });

@@ -87,14 +87,27 @@ export function itemByNo(list: Checklist, no: number): ChecklistItem | null {
   return Number.isInteger(no) && no >= 1 && no <= list.items.length ? list.items[no - 1]! : null;
 }
 
-/** Parses "完成 3", "完成3 已盖章", "撤销 3", "备注 3 内容" (full-width digits and spaces allowed). */
-export function parseChecklistCommand(text: string): { op: 'done' | 'undo' | 'note'; no: number; note?: string } | null {
+/** A checklist command: mark item `no` done or not done, or add a note to it. */
+export interface ChecklistWords {
+  op: 'done' | 'undo' | 'note';
+  no: number;
+  note?: string;
+}
+
+const CN_NUMBERS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十一: 11, 十二: 12, 十三: 13, 十四: 14, 十五: 15 };
+
+/**
+ * Parses "完成 3", "完成3 已盖章", "完成第六项", "撤销 3", "取消完成三", "备注 3 内容", "备注：3 内容" (full-width digits and
+ * spaces allowed). The verb must open the message, so "我完成 6" is a guess for the not-understood answer, not an act.
+ */
+export function parseChecklistCommand(text: string): ChecklistWords | null {
+  // Only digits and spaces are folded: the note is kept exactly as typed.
   const t = text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').trim();
-  const m = /^(完成|已完成|done|撤销|取消完成|undo|备注|note)\s*(?:第)?\s*(\d{1,3})\s*(?:项)?[\s,，:：]*([\s\S]*)$/i.exec(t);
+  const m = /^(完成|已完成|done|撤销|取消完成|undo|备注|note)\s*[:：]?\s*(?:第)?\s*(\d{1,3}|十[一二三四五]?|[一二两三四五六七八九])\s*(?:项)?[\s,，:：]*([\s\S]*)$/i.exec(t);
   if (!m) return null;
   const verb = m[1]!.toLowerCase();
   const op = ['撤销', '取消完成', 'undo'].includes(verb) ? 'undo' : ['备注', 'note'].includes(verb) ? 'note' : 'done';
   const note = m[3]?.trim() || undefined;
   if (op === 'note' && !note) return null;
-  return { op, no: Number(m[2]), note };
+  return { op, no: CN_NUMBERS[m[2]!] ?? Number(m[2]), note };
 }

@@ -3,7 +3,7 @@ import type { Command, CardAction } from '../commands/types.ts';
 import { tokenize } from '../commands/types.ts';
 import { CardContext, MessageContext, NoticeContext, type CardResponse, type Deps } from './context.ts';
 import type { InboundCardAction, InboundMessage, InboundNotice } from './events.ts';
-import { sendHelp } from '../commands/help.ts';
+import { sendUnknown } from '../commands/help.ts';
 
 /** A dialog that can claim free text while it is active for a user. */
 export interface TextFlow {
@@ -95,7 +95,8 @@ export class Router {
       return;
     }
     for (const flow of this.parts.flows) if (await flow.onText(ctx)) return;
-    await sendHelp(ctx, { unknownText: msg.text || undefined });
+    // Not understood: a short guess from the person's state (src/commands/help.ts), not the whole help card.
+    await sendUnknown(ctx);
   }
 
   async handleCardAction(action: InboundCardAction): Promise<CardResponse> {

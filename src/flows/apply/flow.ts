@@ -15,6 +15,8 @@ import { toLocalDate } from '../../domain/dates.ts';
 
 const toLocal = (deps: Deps) => toLocalDate(deps.clock.now(), deps.config.timezone);
 import { loadEligibilityFile, type ApplicationFlowServices } from './services.ts';
+import { ChecklistWordsFlow } from './checklist-words.ts';
+import { parseChecklistCommand } from '../../domain/checklist.ts';
 
 export type Answerable = MessageContext | CardContext;
 
@@ -23,10 +25,13 @@ export class ApplyFlow {
   readonly sessions: SessionStore<ApplyState>;
   /** 第十一条's choices, answer words and readings (prompts/zh-CN/eligibility.yaml), checked at start. */
   readonly data: EligibilityData;
+  /** Checklist words outside a dialog at its checklist step (registered after this flow in src/features.ts). */
+  readonly words: ChecklistWordsFlow;
 
   constructor(private readonly deps: Deps, private readonly app: ApplicationFlowServices, data?: EligibilityData) {
     this.sessions = new SessionStore<ApplyState>(deps.prisma, 'apply', () => deps.clock.now(), deps.config.sessionIdleMinutes * 60_000);
     this.data = data ?? loadEligibilityFile();
+    this.words = new ChecklistWordsFlow(deps, app);
   }
 
   /** A campaign's milestone date; a campaign without it is refused by name (MilestoneMissingError), never given a made-up date. */
@@ -162,14 +167,21 @@ export class ApplyFlow {
   async onText(ctx: MessageContext): Promise<boolean> {
     const { session, expired } = await this.sessions.load(ctx.userId);
     if (!session && !expired) return false;
+    if (parseChecklistCommand(ctx.msg.text)) {
+      // Checklist words: the dialog's own application at its checklist step; otherwise the person's draft, whatever
+      // step the dialog is at or however long ago it idled out (the words say what they want; no expiry note first).
+      if (session?.state.step.kind === 'checklist' && session.state.v === APPLY_STATE_VERSION) return this.app.onChecklistText(ctx, session.state.applicationId!);
+      if (expired) await this.sessions.end(ctx.userId);
+      return false;
+    }
     const s = await this.live(ctx);
     if (typeof s === 'string') {
       await ctx.reply(s);
       return true;
     }
-    const text = ctx.msg.text;
-    if (s.state.step.kind === 'checklist' && (await this.app.onChecklistText(ctx, s.state.applicationId!))) return true;
-    await this.step(ctx, s, text);
+    // At the checklist step anything else is not an answer: the not-understood guess knows what is still missing.
+    if (s.state.step.kind === 'checklist') return false;
+    await this.step(ctx, s, ctx.msg.text);
     return true;
   }
 

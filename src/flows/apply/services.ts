@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Card, CardResponse, Deps, MessageContext } from '../../pipeline/context.ts';
 import { CardContext } from '../../pipeline/context.ts';
 import { PROMPTS_DIR } from '../../prompts/index.ts';
-import { itemByNo, loadChecklist, parseChecklistCommand, progress, setDone, setNote, type Checklist } from '../../domain/checklist.ts';
+import { itemByNo, loadChecklist, parseChecklistCommand, progress, setDone, setNote, type Checklist, type ChecklistWords } from '../../domain/checklist.ts';
 import { ApplicationStore, type ApplicationView } from '../../store/applications.ts';
 import { SpecialCaseStore } from '../../store/special-cases.ts';
 import { tierName } from '../../store/cycle.ts';
@@ -92,12 +92,15 @@ export class ApplicationFlowServices {
     return ctx instanceof CardContext ? ctx.toast('success', ctx.t('review.toast_ok')) : {};
   }
 
-  /** Marks an item (button or text); patches the progress card in place. */
-  setItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
-    return this.deps.services.apply.flow.guard(ctx, () => this.changeItem(ctx, appId, itemId, change));
+  /**
+   * Marks an item (button or text); patches the progress card in place. `from: 'elsewhere'` is a click on another card
+   * (which application? / 是要标记第 N 项吗？): the progress card is patched and the clicked card says what was done.
+   */
+  setItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }, from: 'progress' | 'elsewhere' = 'progress'): Promise<CardResponse> {
+    return this.deps.services.apply.flow.guard(ctx, () => this.changeItem(ctx, appId, itemId, change, from));
   }
 
-  private async changeItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }): Promise<CardResponse> {
+  private async changeItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }, from: 'progress' | 'elsewhere'): Promise<CardResponse> {
     const a = await this.apps.get(appId);
     if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
     const closedOn = await this.closedOn(a);
@@ -110,7 +113,13 @@ export class ApplicationFlowServices {
     await this.apps.saveChecklist(a.id, state);
     const updated = { ...a, checklist: state };
     const no = this.checklist.items.findIndex((i) => i.id === itemId) + 1;
-    if (ctx instanceof CardContext) return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated, null));
+    if (ctx instanceof CardContext && from === 'progress') return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated, null));
+    if (ctx instanceof CardContext) {
+      if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(updated, null));
+      else await this.postProgress(ctx, updated);
+      const done = ctx.t('checklist.updated_unit', { no, unit: userText(a.unit.name, 40) });
+      return ctx.toast('success', done, card(ctx.t('checklist.title', { unit: userText(a.unit.name, 40) }), [md(done)], 'green'));
+    }
     // The progress card itself is the answer: it is patched in place, with no new message per change.
     if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(updated, null));
     else await this.showProgress(ctx, updated);
@@ -127,17 +136,27 @@ export class ApplicationFlowServices {
     return {};
   }
 
-  /** "完成 3", "撤销 3", "备注 3 …" while the checklist is the current step. Returns false when it is not such a command. */
+  /** "完成 3", "撤销 3", "备注 3 …" for this application. Returns false when the text is not such a command. */
   async onChecklistText(ctx: MessageContext, appId: number): Promise<boolean> {
     const cmd = parseChecklistCommand(ctx.msg.text);
     if (!cmd) return false;
+    await this.applyWords(ctx, appId, cmd);
+    return true;
+  }
+
+  /** Applies parsed checklist words to one application (its number checked against the checklist). */
+  async applyWords(ctx: Answerable, appId: number, cmd: ChecklistWords, from: 'progress' | 'elsewhere' = 'progress'): Promise<CardResponse> {
     const item = itemByNo(this.checklist, cmd.no);
     if (!item) {
-      await ctx.reply(ctx.t('checklist.bad_no', { no: cmd.no, total: this.checklist.items.length }));
-      return true;
+      const text = ctx.t('checklist.bad_no', { no: cmd.no, total: this.checklist.items.length });
+      return ctx instanceof CardContext ? ctx.toast('warning', text) : (await ctx.reply(text), {});
     }
-    await this.setItem(ctx, appId, item.id, cmd.op === 'note' ? { note: cmd.note } : { done: cmd.op === 'done', ...(cmd.note ? { note: cmd.note } : {}) });
-    return true;
+    return this.setItem(ctx, appId, item.id, cmd.op === 'note' ? { note: cmd.note } : { done: cmd.op === 'done', ...(cmd.note ? { note: cmd.note } : {}) }, from);
+  }
+
+  /** The person's applications still being filled in (DRAFT), oldest first. */
+  async drafts(openId: string): Promise<ApplicationView[]> {
+    return (await this.apps.byManager(openId)).filter((a) => a.status === 'DRAFT');
   }
 
   /** Submits if in time, eligible (or approved) and every required item is done; otherwise says what stands in the way. */
@@ -223,12 +242,15 @@ export class ApplicationFlowServices {
     return this.showProgress(ctx, a);
   }
 
-  /** The application a bare `提交申报` means: the dialog's current one, or the only draft. */
-  async currentApplicationId(ctx: Answerable): Promise<number | undefined> {
+  /**
+   * The application a bare `提交申报` or checklist word means: the live dialog's current one, else the only draft.
+   * Several drafts: the list, to ask which; none: an empty list.
+   */
+  async meant(ctx: Answerable): Promise<number | ApplicationView[]> {
     const { session } = await this.deps.services.apply.flow.sessions.load(ctx.userId);
-    if (session?.state.applicationId) return session.state.applicationId;
-    const drafts = (await this.apps.byManager(ctx.userId)).filter((a) => a.status === 'DRAFT');
-    return drafts.length === 1 ? drafts[0]!.id : undefined;
+    if (session?.state.step.kind === 'checklist' && session.state.applicationId) return session.state.applicationId;
+    const drafts = await this.drafts(ctx.userId);
+    return drafts.length === 1 ? drafts[0]!.id : drafts;
   }
 
   /** Files the request and sends it to every secretariat member as a decision card. */
