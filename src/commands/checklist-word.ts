@@ -1,8 +1,9 @@
 /** Why: the "which application?" card's buttons: the checklist words typed earlier are applied to the draft picked, once. */
 import { z } from 'zod';
 import { defineCardAction } from './types.ts';
+import { appId } from './submit.ts';
 
-export const value = z.object({ a: z.literal('apply.word'), app: z.coerce.number().int().positive(), sv: z.coerce.number().int().nonnegative() });
+export const value = z.object({ a: z.literal('apply.word'), app: appId, sv: z.coerce.number().int().nonnegative().max(2_147_483_647) });
 
 export const wordAction = defineCardAction({
   action: 'apply.word',

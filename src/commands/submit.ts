@@ -3,7 +3,21 @@ import { z } from 'zod';
 import { defineCardAction, defineCommand } from './types.ts';
 import { whichCard } from '../flows/apply/checklist-words.ts';
 
-export const args = z.array(z.string()).max(1, 'args.no_args').transform((w) => ({ app: w[0] ? Number(w[0].replace(/^#/, '')) : undefined }));
+/** A database id: a whole number the Int column can hold (anything else from a card or a reply is refused, not queried). */
+export const appId = z.coerce.number().int().positive().max(2_147_483_647);
+
+export const args = z
+  .array(z.string())
+  .max(1, 'args.no_args')
+  .transform((w, ctx) => {
+    if (!w[0]) return { app: undefined };
+    const n = appId.safeParse(w[0].replace(/^[#＃]/, ''));
+    if (!n.success) {
+      ctx.addIssue({ code: 'custom', message: 'args.app_id_number' });
+      return z.NEVER;
+    }
+    return { app: n.data };
+  });
 
 export const submitCommand = defineCommand({
   name: 'submit',
@@ -21,7 +35,7 @@ export const submitCommand = defineCommand({
   },
 });
 
-export const submitValue = z.object({ a: z.literal('apply.submit'), app: z.coerce.number().int().positive() });
+export const submitValue = z.object({ a: z.literal('apply.submit'), app: appId });
 
 export const submitAction = defineCardAction({
   action: 'apply.submit',
@@ -31,7 +45,7 @@ export const submitAction = defineCardAction({
 
 export const itemValue = z.object({
   a: z.literal('apply.item'),
-  app: z.coerce.number().int().positive(),
+  app: appId,
   item: z.string().regex(/^[a-z][a-z0-9_]*$/),
   done: z.boolean(),
   /** Set on the not-understood answer's button: that card is not the progress card, which is patched instead. */

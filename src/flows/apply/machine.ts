@@ -1,5 +1,5 @@
 /** Why: the application dialog as an explicit state machine: pure steps and transitions, persisted by the flow. */
-import { cut } from '../../cards/markdown.ts';
+import { cut, userText } from '../../cards/markdown.ts';
 import { evaluate, nextQuestion, validateOpenedOn, type EligibilityAnswers, type QuestionId, type UnitKind, type Verdict } from '../../domain/eligibility.ts';
 import { institutionClasses, type EligibilityData } from '../../domain/eligibility-data.ts';
 import { interpretBoolean, interpretChoice, type Reading } from '../../domain/answer-text.ts';
@@ -63,8 +63,9 @@ export function answer(state: ApplyState, q: QuestionId, raw: string, o: { today
   const answers: EligibilityAnswers = { ...state.answers };
   if (q === 'institution' || q === 'kind') {
     const r = readChoice(raw, q, o.data);
-    if (r.kind === 'unknown') return { problem: { key: 'apply.reprompt_choice', params: { input: cut(raw.trim(), 20) }, offer: [] } };
-    if (r.kind === 'ambiguous') return { problem: { key: 'apply.ambiguous_choice', params: { input: cut(raw.trim(), 20) }, offer: r.candidates.length >= 2 ? r.candidates : [] } };
+    // Shown on the question card (markdown), so the echoed reply is escaped.
+    if (r.kind === 'unknown') return { problem: { key: 'apply.reprompt_choice', params: { input: userText(raw.trim(), 20) }, offer: [] } };
+    if (r.kind === 'ambiguous') return { problem: { key: 'apply.ambiguous_choice', params: { input: userText(raw.trim(), 20) }, offer: r.candidates.length >= 2 ? r.candidates : [] } };
     if (q === 'institution') answers.institution = r.id;
     else answers.kind = r.id as UnitKind;
   } else if (q === 'licensed' || q === 'premises') {
