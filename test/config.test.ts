@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(c.eventMode).toBe('ws');
   });
   it('reports every bad variable at once, each by name with what is expected', () => {
+    expect.assertions(8);
     let err: unknown;
     try {
       loadConfig({ LARK_DOMAIN: 'http://example.com', LARK_EVENT_MODE: 'poll', PORT: 'eighty', BOT_TIMEZONE: 'Mars/Base', SECRETARIAT_OPEN_IDS: 'bob' });

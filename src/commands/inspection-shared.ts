@@ -96,7 +96,7 @@ export function problemText(ctx: BaseCtx, rubric: Rubric, p: DeductionProblem): 
     case 'reason_required':
       return ctx.t('score.problem_reason', { item });
     case 'duplicate_item':
-      return ctx.t('score.problem_unknown_item', { item });
+      return ctx.t('score.problem_duplicate_item', { item });
   }
 }
 

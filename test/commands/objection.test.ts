@@ -38,6 +38,16 @@ describe('/objection', () => {
     expect(textOf((await say(h, PUBLIC, '/objection 丙支行 不在名单上'))[0])).toContain('「丙支行」不在本次公示名单中');
   });
 
+  it('is accepted on the last day of publicity, late in the evening (the end date counts as a whole day)', async () => {
+    await say(h, SEC, '/results publish');
+    const endsOn = await publicityEndsOn(h, w);
+    h.clock.set(new Date(`${endsOn}T15:30:00Z`)); // 23:30 in Beijing on the last day
+    const out = await say(h, PUBLIC, '/objection 甲支行 最后一天提出');
+    expect(replyText(out)).toContain('已记录您对「甲支行」的异议');
+    expect(await h.prisma.objection.count()).toBe(1);
+    expect(await h.prisma.auditLog.count({ where: { action: 'objection.add' } })).toBe(1);
+  });
+
   it('is refused once publicity has ended', async () => {
     await say(h, SEC, '/results publish');
     dayAfter(h, await publicityEndsOn(h, w));

@@ -76,6 +76,7 @@ describe('loadCycleTemplate rejects bad files with file name and key path', () =
   it.each(table)('%s', (_name, mutate, message) => {
     const doc = parse(text) as Record<string, any>;
     mutate(doc);
+    expect.assertions(2);
     let caught: unknown;
     try {
       loadCycleTemplate(stringify(doc), FILE);

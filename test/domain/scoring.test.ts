@@ -68,6 +68,8 @@ describe('scoreSheet', () => {
   });
 
   it('refuses a sheet with any invalid deduction, naming each', () => {
+    // Two assertions, the second inside catch: a sheet that no longer throws must fail this test, not pass it.
+    expect.assertions(2);
     expect(() => scoreSheet(rubric, [d('1.1.1', 4), d('2.1', -1)])).toThrow(ScoringError);
     try {
       scoreSheet(rubric, [d('1.1.1', 4), d('1.1.1', 1)]);
