@@ -1,15 +1,32 @@
 /** Why: 差额评选 ranks each region's inspected candidates against its quota; the order and its tie rule must be explicit and tested. */
 
 /**
- * The tie rule, in order. Two candidates are compared by:
+ * The default tie rule, in order (a rubric may set its own in scoring.tieBreak: the 管理办法 does not say). Two
+ * candidates are compared by:
  *   1. `total`      — the higher total score ranks first;
  *   2. `major`      — then the fewer major deductions (a deduction of at least the rubric's `majorShare` of an item);
  *   3. `module1`    — then the higher score in the rubric's first module (环境管理);
  *   4. `submitted`  — then the earlier application submission (an application never submitted ranks after one that was);
  *   5. `id`         — then the lower application id, so the order is always total and repeatable.
  */
-export const TIE_RULE = ['total', 'major', 'module1', 'submitted', 'id'] as const;
-export type TieKey = (typeof TIE_RULE)[number];
+export const TIE_KEYS = ['total', 'major', 'module1', 'submitted', 'id'] as const;
+export type TieKey = (typeof TIE_KEYS)[number];
+export const TIE_RULE: readonly TieKey[] = TIE_KEYS;
+
+/** One step of the rule: negative when `a` ranks first, 0 when this key does not separate them. */
+const STEP: Record<TieKey, (a: Candidate, b: Candidate) => number> = {
+  total: (a, b) => (Math.abs(a.total - b.total) > EPS ? b.total - a.total : 0),
+  major: (a, b) => a.majorDeductions - b.majorDeductions,
+  module1: (a, b) => (Math.abs(a.module1 - b.module1) > EPS ? b.module1 - a.module1 : 0),
+  submitted: (a, b) => {
+    const sa = a.submittedAt ?? Number.POSITIVE_INFINITY;
+    const sb = b.submittedAt ?? Number.POSITIVE_INFINITY;
+    return sa === sb ? 0 : sa < sb ? -1 : 1;
+  },
+  id: (a, b) => a.applicationId - b.applicationId,
+};
+
+const EPS = 1e-9;
 
 export interface Candidate {
   applicationId: number;
@@ -33,16 +50,13 @@ export interface Ranked<C extends Candidate = Candidate> {
   decidedBy: TieKey | null;
 }
 
-const EPS = 1e-9;
-
-/** Compares two candidates by the tie rule: negative when `a` ranks first; also says which rule decided. */
-export function compareCandidates(a: Candidate, b: Candidate): { order: number; decidedBy: TieKey } {
-  if (Math.abs(a.total - b.total) > EPS) return { order: b.total - a.total, decidedBy: 'total' };
-  if (a.majorDeductions !== b.majorDeductions) return { order: a.majorDeductions - b.majorDeductions, decidedBy: 'major' };
-  if (Math.abs(a.module1 - b.module1) > EPS) return { order: b.module1 - a.module1, decidedBy: 'module1' };
-  const sa = a.submittedAt ?? Number.POSITIVE_INFINITY;
-  const sb = b.submittedAt ?? Number.POSITIVE_INFINITY;
-  if (sa !== sb) return { order: sa < sb ? -1 : 1, decidedBy: 'submitted' };
+/** Compares two candidates by the tie rule (default TIE_RULE): negative when `a` ranks first; also says which key decided. */
+export function compareCandidates(a: Candidate, b: Candidate, rule: readonly TieKey[] = TIE_RULE): { order: number; decidedBy: TieKey } {
+  for (const key of rule) {
+    const order = STEP[key](a, b);
+    if (order !== 0) return { order, decidedBy: key };
+  }
+  // A rule without `id` could leave two apart only by luck; the id keeps the order total and repeatable.
   return { order: a.applicationId - b.applicationId, decidedBy: 'id' };
 }
 
@@ -58,14 +72,14 @@ export class RankingError extends Error {
  * only candidates whose total reaches the pass score are selected (a place is left empty rather than given to a
  * failing unit, and a failing unit never pushes a passing one out).
  */
-export function rankCandidates<C extends Candidate>(candidates: readonly C[], quota: number): Ranked<C>[] {
+export function rankCandidates<C extends Candidate>(candidates: readonly C[], quota: number, rule: readonly TieKey[] = TIE_RULE): Ranked<C>[] {
   if (!Number.isSafeInteger(quota) || quota < 0) throw new RankingError(`The quota must be a whole number ≥ 0, got ${quota}. Set it with /quota set.`);
   const ids = new Set<number>();
   for (const c of candidates) {
     if (ids.has(c.applicationId)) throw new RankingError(`Application ${c.applicationId} appears twice; rank each application once.`);
     ids.add(c.applicationId);
   }
-  const sorted = [...candidates].sort((a, b) => compareCandidates(a, b).order);
+  const sorted = [...candidates].sort((a, b) => compareCandidates(a, b, rule).order);
   return sorted.map((candidate, i) => {
     const withinQuota = i < quota;
     return {
@@ -73,7 +87,7 @@ export function rankCandidates<C extends Candidate>(candidates: readonly C[], qu
       rank: i + 1,
       withinQuota,
       selected: withinQuota && candidate.passed,
-      decidedBy: i === 0 ? null : compareCandidates(sorted[i - 1]!, candidate).decidedBy,
+      decidedBy: i === 0 ? null : compareCandidates(sorted[i - 1]!, candidate, rule).decidedBy,
     };
   });
 }

@@ -1,5 +1,6 @@
 /** Why: the inspection score sheet changes between editions, so it is data (prompts/zh-CN/rubrics/*.yaml), checked here on load. */
 
+import { TIE_KEYS } from './ranking.ts';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatPath } from './cycle-template.ts';
@@ -49,6 +50,8 @@ export const rubricSchema = z
       passScore: z.number().min(0),
       step: z.union([z.literal(1), z.literal(0.5), z.literal(0.25)]),
       majorShare: z.number().gt(0).max(1),
+      /** The order of the tie rule (src/domain/ranking.ts); the 管理办法 is silent, so it is ours and data. */
+      tieBreak: z.array(z.enum(TIE_KEYS)).min(1).optional(),
       default: adjustable,
     }),
     modules: z.array(moduleSchema).min(1),
@@ -56,6 +59,9 @@ export const rubricSchema = z
   .superRefine((r, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     if (r.scoring.passScore > r.scoring.total) issue(['scoring', 'passScore'], `pass score ${r.scoring.passScore} is above the total ${r.scoring.total}`);
+    const tie = r.scoring.tieBreak;
+    if (tie && new Set(tie).size !== tie.length) issue(['scoring', 'tieBreak'], 'list each key once');
+    if (tie && tie.at(-1) !== 'id') issue(['scoring', 'tieBreak'], 'end with id, so the order is always total and repeatable');
     const moduleSum = r.modules.reduce((s, m) => s + m.points, 0);
     if (!same(moduleSum, r.scoring.total)) issue(['scoring', 'total'], `the modules' points add up to ${moduleSum}, not ${r.scoring.total}; make them agree`);
     if (!r.modules.some((m) => m.checks.includes('onsite'))) issue(['modules'], 'no module is scored by an onsite check; add "onsite" to some module\'s checks');

@@ -124,7 +124,8 @@ export class ResultStore {
         majorDeductions: r.sheet.majorCount, module1: r.sheet.modules[0]?.score ?? 0, submittedAt: a.submittedAt ? a.submittedAt.getTime() : null,
       });
     }
-    return { regionId, regionName: region.name, tier, quota, ranked: rankCandidates(rows, quota ?? 0), pending };
+    const rule = (await this.rubricFor(campaignId)).scoring.tieBreak;
+    return { regionId, regionName: region.name, tier, quota, ranked: rankCandidates(rows, quota ?? 0, rule), pending };
   }
 
   /** Records the publicity list, once (false when already published). */

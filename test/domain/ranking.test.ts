@@ -7,8 +7,15 @@ const c = (applicationId: number, total: number, o: Partial<Candidate> = {}): Ca
 });
 
 describe('compareCandidates follows TIE_RULE in order', () => {
-  it('lists the rule', () => {
-    expect(TIE_RULE).toEqual(['total', 'major', 'module1', 'submitted', 'id']);
+  it('the order is the rule\'s, not the code\'s: a rule putting module 1 first ranks by it before the total', () => {
+    const a = c(1, 900, { module1: 80 });
+    const b = c(2, 880, { module1: 88 });
+    expect(compareCandidates(a, b)).toMatchObject({ decidedBy: 'total' });
+    expect(compareCandidates(a, b).order).toBeLessThan(0);
+    const rule = ['module1', ...TIE_RULE.filter((k) => k !== 'module1')] as const;
+    expect(compareCandidates(a, b, rule)).toMatchObject({ decidedBy: 'module1' });
+    expect(compareCandidates(a, b, rule).order).toBeGreaterThan(0);
+    expect(rankCandidates([a, b], 1, rule).map((r) => [r.candidate.applicationId, r.selected, r.decidedBy])).toEqual([[2, true, null], [1, false, 'module1']]);
   });
 
   it.each<[string, Candidate, Candidate, 'a' | 'b', string]>([

@@ -31,7 +31,11 @@ describe('parseRubric', () => {
     ['a max off the step', (r) => { r.modules[1]!.items[0]!.max = 9.75; r.modules[1]!.points = 9.75; r.scoring.total = 19.75; }, 'not a multiple of scoring.step'],
     ['a bad check kind', (r) => void ((r.modules[1] as Record<string, unknown>).checks = ['phone']), 'modules[1].checks[0]'],
     ['an adjustable marker spelled wrong', (r) => void ((r.modules[1] as Record<string, unknown>).default = 'maybe'), 'modules[1].default'],
+    ['an unknown tie-break key', (r) => void ((r.scoring as Record<string, unknown>).tieBreak = ['total', 'luck', 'id']), 'scoring.tieBreak[1]'],
+    ['a tie-break not ending with id', (r) => void ((r.scoring as Record<string, unknown>).tieBreak = ['id', 'total']), 'scoring.tieBreak: end with id'],
+    ['a tie-break key twice', (r) => void ((r.scoring as Record<string, unknown>).tieBreak = ['total', 'total', 'id']), 'scoring.tieBreak: list each key once'],
   ])('refuses %s, naming the file and key', (_name, change, expected) => {
+    expect.assertions(3);
     let err: unknown;
     try {
       parseRubric(edit(change), 'prompts/zh-CN/rubrics/tiny.yaml');
