@@ -170,3 +170,81 @@ describe.skipIf(!hasChromium)('the sandbox page in headless Chromium', () => {
     expect(await h.sb.prisma.campaign.count()).toBe(1);
   });
 });
+
+describe.skipIf(!hasChromium)('a manager never hits a dead end (issue 18), in headless Chromium', () => {
+  let h: SandboxHarness;
+  let browser: Browser;
+  let page: Page;
+  const MANAGER = 'ou_demo_manager_sh';
+  const UNIT = '上海分行营业部（演示）';
+  const say = async (text: string) => {
+    await page.locator('#text').fill(text);
+    await page.locator('#text').press('Enter');
+  };
+  const seen = (text: string) => page.locator('#messages .msg', { hasText: text }).first().waitFor(WAIT);
+  /** Types a reply and waits for the bot's next message containing `answer` (one more than before). */
+  const answer = async (text: string, answerText: string) => {
+    const n = await page.locator('#messages .msg', { hasText: answerText }).count();
+    await say(text);
+    await page.locator('#messages .msg', { hasText: answerText }).nth(n).waitFor(WAIT);
+  };
+  const progressCard = () => page.locator('#messages .msg', { hasText: m.t('checklist.title', { unit: UNIT }) }).last();
+  const toast = (text: string) => page.locator('#toasts .toast', { hasText: text }).first().waitFor(WAIT);
+
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    h = await createSandbox({ clockStart: '2026-03-02T02:00:00Z' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${h.sb.url}/sandbox`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('partial checklist, the dialog idles out, 完成 6 two days later marks the item, and 提交申报 submits', async () => {
+    // The secretariat opens a round.
+    await say('/campaign open 演示评选 --apply-by 2026-04-15');
+    await page.getByRole('button', { name: m.t('campaign.confirm_open_button') }).click();
+    await toast(m.t('campaign.opened_toast', { groups: 2 }));
+
+    // The manager checks eligibility and fills in the unit's details by typing, then ticks off part of the checklist.
+    await page.locator('#who').selectOption(MANAGER);
+    await page.locator('#chats button', { hasText: m.t('sandbox.p2p_chat') }).click();
+    const steps: Array<[string, string]> = [
+      ['申报', m.t('apply.step', { no: 1, of: 5 })], ['1', m.t('apply.step', { no: 2, of: 5 })], ['是', m.t('apply.step', { no: 3, of: 5 })],
+      ['是', m.t('apply.step', { no: 4, of: 5 })], ['1', m.t('apply.step', { no: 5, of: 5 })], ['2014-05-20', m.t('verdict.title_ok')],
+      ['开始申报', '网点全称'], [UNIT, m.t('unit.ask_bank')], ['华夏示范银行（演示）', m.t('unit.ask_region')], ['上海市银行业协会（演示）', m.t('unit.ask_tier')],
+      ['千佳', m.t('checklist.title', { unit: UNIT })],
+    ];
+    for (const [t, next] of steps) await answer(t, next);
+    for (const no of [1, 2, 3, 4, 5, 7]) {
+      await progressCard().getByRole('button', { name: m.t('checklist.done_button', { no }), exact: true }).click();
+      await toast(m.t('checklist.updated', { no }));
+    }
+    await progressCard().getByText(m.t('checklist.progress', { done: 6, total: 8, requiredDone: 6, requiredTotal: 7 })).waitFor(WAIT);
+
+    // Two days pass: the dialog idles out (24 h) and says so once.
+    for (let i = 0; i < 2; i++) {
+      await page.locator('.jump-days[data-days="1"]').click();
+      await page.locator('#now', { hasText: i === 0 ? '2026-03-03' : '2026-03-04' }).waitFor(WAIT);
+    }
+    await seen(m.t('apply.expired', { hours: 24 }));
+
+    // 完成 6, typed outside any dialog: the progress card (same message) now has every required item.
+    const before = await page.locator('#messages .msg').count();
+    await say('完成 6');
+    await progressCard().getByText(m.t('checklist.progress', { done: 7, total: 8, requiredDone: 7, requiredTotal: 7 })).waitFor(WAIT);
+    expect(await page.locator('#messages .msg', { hasText: m.t('help.intro').slice(0, 10) }).count()).toBe(0);
+    expect(await page.locator('#messages .msg').count()).toBe(before + 1); // just the message typed; the card changed in place
+
+    await say('提交申报');
+    await seen(m.t('submit.done', { unit: UNIT, tier: '千佳', next: m.t('submit.next_qian', { region: '上海市银行业协会（演示）' }) }));
+    const app = await h.sb.prisma.application.findFirstOrThrow({ where: { managerOpenId: MANAGER } });
+    expect(app.status).toBe('SUBMITTED');
+    expect(JSON.parse(app.checklist).photos.done).toBe(true);
+  });
+});
