@@ -118,6 +118,13 @@ describe('what is not understood gets a short guess from the person\'s state', (
     expect(textOf(last())).toContain('的第 7 项「金融许可证及开业日期证明」标记为完成吗？');
   });
 
+  it('no draft yet but an eligibility check under way: 完成 6 is not an answer, so the question is asked again', async () => {
+    for (const t of ['申报', '1']) await say(h, MGR, t);
+    await say(h, MGR, '完成 6');
+    expect(textOf(last())).toContain('请回复“是”或“否”');
+    expect(await h.prisma.application.count()).toBe(0);
+  });
+
   it('no application: the 申报 button, which starts the eligibility check in p2p', async () => {
     await say(h, MGR, '完成 6');
     const guess = last();

@@ -171,8 +171,12 @@ export class ApplyFlow {
       // Checklist words: the dialog's own application at its checklist step; otherwise the person's draft, whatever
       // step the dialog is at or however long ago it idled out (the words say what they want; no expiry note first).
       if (session?.state.step.kind === 'checklist' && session.state.v === APPLY_STATE_VERSION) return this.app.onChecklistText(ctx, session.state.applicationId!);
-      if (expired) await this.sessions.end(ctx.userId);
-      return false;
+      if (expired) {
+        await this.sessions.end(ctx.userId);
+        return false;
+      }
+      // With no draft at all the words mean nothing yet: the live dialog's current step asks its question again.
+      if ((await this.app.drafts(ctx.userId)).length > 0) return false;
     }
     const s = await this.live(ctx);
     if (typeof s === 'string') {
