@@ -34,6 +34,8 @@ import { ResultStore } from './store/results.ts';
 import { loadRubrics, type RubricSet } from './store/rubrics.ts';
 import { buildFeatures } from './features.ts';
 import { RulesService, type RulesSource } from './rules/service.ts';
+import { Surfaces } from './surfaces/index.ts';
+import { loadSurfacePolicyFile, type SurfacePolicy } from './surfaces/policy.ts';
 
 export interface AppOptions {
   config: Config;
@@ -55,6 +57,8 @@ export interface AppOptions {
   reminderSources?: Partial<ReminderSources> & { missingItems?: MissingItems };
   /** The 管理办法 corpus, table and index (default: prompts/zh-CN/rules/, checked and indexed here). */
   rulesSource?: RulesSource;
+  /** Tasks, urgent escalation and dashboard rules (default: prompts/zh-CN/surfaces.yaml, validated here). */
+  surfacePolicy?: SurfacePolicy;
 }
 
 export interface App {
@@ -97,6 +101,7 @@ export function createApp(o: AppOptions): App {
   // Reminders list what each application lacks as the checklist computes it, unless the caller plugs in another source.
   const retention = new Retention({ prisma: o.prisma, clock: o.clock, logger: o.logger.child({ mod: 'retention' }), outboxRetentionDays: o.config.outboxRetentionDays });
   const reminderSources = defaultSources(o.prisma, { missingItems: checklistMissing(o.prisma, checklist), ...o.reminderSources });
+  const reminderPolicy = o.reminderPolicy ?? loadReminderPolicyFile(cycle);
   const scheduler = new Scheduler({
     prisma: o.prisma,
     sender,
@@ -105,15 +110,17 @@ export function createApp(o: AppOptions): App {
     messages,
     timezone: o.config.timezone,
     cycle,
-    policy: o.reminderPolicy ?? loadReminderPolicyFile(cycle),
+    policy: reminderPolicy,
     sources: reminderSources,
     // Idle application dialogs end with a friendly note on the same clock as reminders (cron, or the sandbox's jumps),
-    // and old processed events and sent messages are pruned. Each job runs even if the other fails.
+    // old processed events and sent messages are pruned, and the work surfaces (tasks, urgent escalation, dashboards)
+    // keep up. Each job runs even if another fails.
     housekeeping: async () => {
       let failure: unknown;
-      for (const job of [() => services.apply.flow.sweep(), () => retention.prune()]) await job().catch((err: unknown) => (failure ??= err));
+      for (const job of [() => services.surfaces.tick(), () => services.apply.flow.sweep(), () => retention.prune()]) await job().catch((err: unknown) => (failure ??= err));
       if (failure) throw failure;
     },
+    taskLinks: (ids) => services.surfaces.taskLinks(ids),
   });
   const rubrics = o.rubrics ?? loadRubrics();
   const inspections = new InspectionStore(o.prisma, now);
@@ -129,10 +136,12 @@ export function createApp(o: AppOptions): App {
     inspections,
     results: new ResultStore(o.prisma, now, rubrics, inspections),
     rules: new RulesService(o.prisma, now, o.rulesSource),
+    surfaces: undefined as unknown as Services['surfaces'],
   };
   const deps: Deps = { config: o.config, prisma: o.prisma, fast, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
   const applyServices = new ApplicationFlowServices(deps, checklist);
   services.apply = { flow: new ApplyFlow(deps, applyServices), app: applyServices };
+  services.surfaces = new Surfaces(deps, checklist, o.surfacePolicy ?? loadSurfacePolicyFile({ cycle, reminders: reminderPolicy }));
   const router = new Router(deps, buildFeatures(deps));
   const intake = new Intake(deps, router);
 
@@ -181,6 +190,7 @@ export function createApp(o: AppOptions): App {
     async settle() {
       for (let i = 0; i < 50; i++) {
         await intake.queue.drained();
+        await services.surfaces.idle();
         await sender.idle();
         if (intake.queue.size === 0) return;
       }

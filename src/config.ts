@@ -13,6 +13,15 @@ const loopbackOrHttps = z
 const millis = (min: number, max: number, dflt: number) =>
   z.coerce.number({ error: `a number of milliseconds from ${min} to ${max}` }).int().min(min).max(max).default(dflt);
 
+/** A feature switch: on unless set to false/off/0 (true/on/1 also accepted). */
+const onOff = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .default('true')
+  .refine((v) => ['true', 'false', 'on', 'off', '1', '0', ''].includes(v), 'true or false (on/off, 1/0)')
+  .transform((v) => !['false', 'off', '0'].includes(v));
+
 const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
 
 const schema = z.object({
@@ -56,6 +65,9 @@ const schema = z.object({
     .min(MIN_OUTBOX_RETENTION_DAYS)
     .max(3650)
     .default(30),
+  TASKS_ENABLED: onOff,
+  URGENT_ENABLED: onOff,
+  DASHBOARD_ENABLED: onOff,
 });
 
 /** Every environment variable the bot reads (each is documented in .env.example). */
@@ -81,6 +93,8 @@ export interface Config {
   health: { sendFailures: number; fastMaxAgeSeconds: number; bulkMaxAgeSeconds: number };
   /** Sent and failed outbox rows are deleted after this many days (the audit log is kept). */
   outboxRetentionDays: number;
+  /** Global switches of the Feishu work surfaces (issue 16): tasks, urgent escalation, the Base dashboard. */
+  surfaces: { tasks: boolean; urgent: boolean; dashboard: boolean };
   /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
   sandbox: boolean;
 }
@@ -142,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: { headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS, bodyTimeoutMs: e.HTTP_BODY_TIMEOUT_MS, requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS },
     health: { sendFailures: e.HEALTH_SEND_FAILURES, fastMaxAgeSeconds: e.HEALTH_FAST_MAX_AGE_SECONDS, bulkMaxAgeSeconds: e.HEALTH_BULK_MAX_AGE_SECONDS },
     outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
+    surfaces: { tasks: e.TASKS_ENABLED, urgent: e.URGENT_ENABLED, dashboard: e.DASHBOARD_ENABLED },
     sandbox,
   };
 }

@@ -49,6 +49,8 @@ import { rulesAdmin } from './commands/rules-admin.ts';
 import { rulesForward } from './commands/rules-forward.ts';
 import { rulesReply } from './commands/rules-reply.ts';
 import { rulesFlow } from './flows/rules/flow.ts';
+import { dashboard } from './commands/dashboard.ts';
+import { tasksSwitch } from './commands/tasks-switch.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
@@ -57,6 +59,7 @@ export function buildFeatures(deps: Deps): RouterParts {
     remindersPreview, remindersPause, remindersResume, mute, unmute,
     inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsAnnounce, objection, exportCommand,
     ask, rulesAdmin,
+    dashboard, tasksSwitch,
   ] as Command<unknown>[];
   const cardActions = [
     campaignConfirm, campaignStatusCard,

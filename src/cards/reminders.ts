@@ -11,8 +11,23 @@ export const MAX_LIST = 30;
 export const MAX_APPLICATIONS = 10;
 export const MAX_MISSING_LINES = 60;
 
+/** Open Feishu tasks (issue 16): application id → link, and `${inspector}:${application id}` → link (null: no link yet). */
+export interface ReminderTaskLinks {
+  apps: Map<number, string | null>;
+  visits: Map<string, string | null>;
+}
+
 export interface ReminderCardOptions {
   tierName: (id: string) => string;
+  /** When given, an application or visit with an open task mentions the task instead of repeating its list. */
+  tasks?: ReminderTaskLinks;
+  /** The recipient (an inspector's visits are looked up under their open_id). */
+  to?: string;
+}
+
+/** ", [打开任务](url)" when the task's link is known. */
+function taskLink(m: Messages, url: string | null | undefined, key: 'surfaces.reminder.link' | 'surfaces.reminder.link_short'): string {
+  return url && /^https?:\/\//.test(url) ? m.t(key, { url }) : '';
 }
 
 function when(m: Messages, days: number): string {
@@ -49,6 +64,10 @@ export function reminderCard(m: Messages, content: ReminderContent, o: ReminderC
       const perApp = Math.min(MAX_LIST, Math.max(5, Math.floor(MAX_MISSING_LINES / Math.min(c.applications.length, MAX_APPLICATIONS))));
       const blocks = c.applications.map((a) => {
         const unit = userText(a.unitName, 40);
+        if (a.missing.length && o.tasks?.apps.has(a.applicationId)) {
+          const summary = m.t('surfaces.task.app_summary', { unit, tier: tier(a.tier) });
+          return m.t('surfaces.reminder.app_task', { unit, tier: tier(a.tier), n: a.missing.length, summary, link: taskLink(m, o.tasks.apps.get(a.applicationId), 'surfaces.reminder.link') });
+        }
         if (!a.missing.length) return m.t('reminders.manager_unsubmitted', { unit, tier: tier(a.tier) });
         return [m.t('reminders.manager_missing', { unit, tier: tier(a.tier), n: a.missing.length }), clipped(m, a.missing, (x) => m.t('reminders.item', { item: userText(x, 40) }), perApp)].join('\n');
       });
@@ -81,7 +100,11 @@ export function reminderCard(m: Messages, content: ReminderContent, o: ReminderC
       return card(title('reminders.inspector_title', { n: c.visits.length }), [
         md(headLine(m, c)),
         md(m.t('reminders.inspector_intro', { n: c.visits.length, campaign })),
-        md(clipped(m, c.visits, (v) => m.t('reminders.inspector_row', { date: v.date ?? m.t('reminders.date_tbd'), unit: userText(v.unitName, 40), tier: tier(v.tier), kind: m.has(`inspection.kind.${v.kind}`) ? m.t(`inspection.kind.${v.kind}`) : userText(v.kind, 20) }))),
+        md(clipped(m, c.visits, (v) => {
+          const row = m.t('reminders.inspector_row', { date: v.date ?? m.t('reminders.date_tbd'), unit: userText(v.unitName, 40), tier: tier(v.tier), kind: m.has(`inspection.kind.${v.kind}`) ? m.t(`inspection.kind.${v.kind}`) : userText(v.kind, 20) });
+          const key = `${o.to ?? v.inspectorOpenId}:${v.applicationId}`;
+          return o.tasks?.visits.has(key) ? row + m.t('surfaces.reminder.visit_task', { link: taskLink(m, o.tasks.visits.get(key), 'surfaces.reminder.link_short') }) : row;
+        })),
         buttonRow([statusButton(m, c.campaignId)]),
       ], urgent);
     case 'secretariat':

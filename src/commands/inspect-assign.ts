@@ -99,6 +99,7 @@ export const inspectAssign = defineCommand({
       return;
     }
     const { inspection, created } = await inspections.assign(ctx.userId, { applicationId: c.id, inspectorOpenId: a.inspector, kind: a.kind, rubricId: rubric.id });
+    await ctx.services.surfaces.inspectionChanged(inspection.id);
     const label = candidateLabel(ctx, c);
     const cardLabel = candidateLabel(ctx, c, userText);
     if (created) {

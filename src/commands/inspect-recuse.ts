@@ -37,6 +37,7 @@ export const inspectRecuse = defineCommand({
       await ctx.reply(ctx.t('recuse.already', { id: a.id }));
       return;
     }
+    await ctx.services.surfaces.inspectionChanged(a.id);
     const c = await inspections.candidate(ins.applicationId);
     const label = c ? candidateLabel(ctx, c) : `#${ins.applicationId}`;
     const vars = { id: a.id, candidate: label, kind: kindLabel(ctx, ins.kind), reason: plain(a.reason, 200), inspector: plain(ctx.userId, 40) };

@@ -20,6 +20,7 @@ import type { InspectionStore } from '../store/inspections.ts';
 import type { ResultStore } from '../store/results.ts';
 import type { RubricSet } from '../store/rubrics.ts';
 import type { RulesService } from '../rules/service.ts';
+import type { Surfaces } from '../surfaces/index.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
 import { plainFromMd, textFromMd } from '../cards/markdown.ts';
@@ -42,6 +43,8 @@ export interface Services {
   results: ResultStore;
   /** Questions about the 管理办法: the corpus and table indexed at start, asked questions and the secretariat's answers. */
   rules: RulesService;
+  /** Feishu tasks, urgent escalation and the Base dashboard (issue 16): hooks for state changes, and a periodic tick. */
+  surfaces: Surfaces;
 }
 
 /** Everything long-lived that handlers share; built once by createApp. */

@@ -11,7 +11,7 @@ import type { CycleTemplate } from '../domain/calendar.ts';
 import type { ReminderPolicy } from '../domain/reminder-policy.ts';
 import { isQuiet } from '../domain/reminder-time.ts';
 import { planReminders, previewReminders, slotsBetween, windowStart, type Reminder } from '../domain/reminders.ts';
-import { reminderCard } from '../cards/reminders.ts';
+import { reminderCard, type ReminderTaskLinks } from '../cards/reminders.ts';
 import { tierName } from '../store/cycle.ts';
 import { loadCampaignDates, loadPlanState, type LoadContext } from './load.ts';
 import type { ReminderSources } from './sources.ts';
@@ -28,6 +28,8 @@ export interface SchedulerOptions {
   sources: ReminderSources;
   /** Other time-driven upkeep run after each tick (e.g. ending idle dialogs); its failure never stops reminders. */
   housekeeping?: () => Promise<unknown>;
+  /** Open Feishu tasks by application (and inspector), so reminders point at them instead of repeating their lists. */
+  taskLinks?: (applicationIds: number[]) => Promise<ReminderTaskLinks>;
 }
 
 export interface TickResult {
@@ -134,6 +136,8 @@ export class Scheduler {
 
   private async fanOut(send: Reminder[], result: TickResult): Promise<void> {
     const tierOf = (id: string) => tierName(this.o.cycle, id);
+    const ids = send.flatMap((r) => (r.content.kind === 'branch_manager' ? r.content.applications.map((a) => a.applicationId) : r.content.kind === 'inspector' ? r.content.visits.map((v) => v.applicationId) : []));
+    const tasks = this.o.taskLinks && ids.length ? await this.o.taskLinks([...new Set(ids)]).catch((err: unknown) => (this.log.warn({ err }, 'could not look up Feishu tasks; reminders list the items instead'), undefined)) : undefined;
     const every = send.length >= 1000 ? 500 : 100;
     for (let i = 0; i < send.length; i++) {
       const r = send[i]!;
@@ -143,7 +147,7 @@ export class Scheduler {
           receiveIdType: r.to.type,
           receiveId: r.to.id,
           msgType: 'interactive',
-          content: reminderCard(this.o.messages, r.content, { tierName: tierOf }),
+          content: reminderCard(this.o.messages, r.content, { tierName: tierOf, tasks, to: r.to.id }),
           dedupeKey: r.dedupeKey,
         });
         if (res.duplicate) result.duplicates++;

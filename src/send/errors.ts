@@ -6,10 +6,14 @@ export type SendOutcome =
   | { kind: 'transient'; reason: string }
   | { kind: 'permanent'; reason: string };
 
-/** Feishu codes that mean "slow down" rather than "wrong request". */
-const RATE_CODES = new Set([99991400, 230020]);
-/** Codes that a retry can cure: a missing or invalid tenant token (the SDK fetches a new one), and internal errors. */
-const TRANSIENT_CODES = new Set([99991661, 99991663, 99991668, 2200]);
+/** Feishu codes that mean "slow down" rather than "wrong request" (1254290: a Base's TooManyRequest). */
+const RATE_CODES = new Set([99991400, 230020, 1254290]);
+/**
+ * Codes that a retry can cure: a missing or invalid tenant token (the SDK fetches a new one), and internal errors; for
+ * Bases a write conflict (1254291), data not ready yet (1254607) and a timeout (1255040); for tasks a concurrent call with
+ * the same client_token (1470422) and an internal error (1470500).
+ */
+const TRANSIENT_CODES = new Set([99991661, 99991663, 99991668, 2200, 1254291, 1254607, 1255040, 1470422, 1470500]);
 
 function resetFrom(headers: Record<string, unknown> | undefined): number {
   const raw = headers?.['x-ogw-ratelimit-reset'];

@@ -1,9 +1,10 @@
-/** Why: the one place that turns an outbox row into its SDK call (send, reply, patch a card, or finish a late card callback). */
+/** Why: the one place that turns an outbox row into its SDK call (send, reply, patch a card, finish a late card callback; work-surface ops in ops-surfaces.ts). */
 import type { PrismaClient } from '../store/db.ts';
 import type { Clock } from '../clock.ts';
 import type { LarkClient } from './client.ts';
 import type { Row } from './sender.ts';
 import { classifyError } from './errors.ts';
+import { callSurface, isSurfaceOp } from './ops-surfaces.ts';
 
 const DAY_MS = 86_400_000;
 /**
@@ -36,6 +37,7 @@ type CardRow = { id: number; op: string; receiveIdType: string | null; receiveId
 const CARD_SELECT = { id: true, op: true, receiveIdType: true, receiveId: true, chatKey: true, messageId: true, sentAt: true, status: true } as const;
 
 export async function callFeishu(lark: LarkClient, prisma: PrismaClient, row: Row, clock: Clock): Promise<unknown> {
+  if (isSurfaceOp(row.op)) return callSurface(lark, prisma, row);
   const im = lark.im.v1.message;
   if (row.op === 'create') {
     return im.create({ params: { receive_id_type: row.receiveIdType as 'open_id' }, data: { receive_id: row.receiveId!, msg_type: row.msgType, content: row.content, uuid: row.uuid } });

@@ -10,11 +10,13 @@ import { laneFor, type Lane } from './lanes.ts';
 import { Backlog, chatKeyOf, type LaneStats, type Pending } from './backlog.ts';
 import { classifyError, classifyResponse, type SendOutcome } from './errors.ts';
 import { callFeishu, UnsentPatchTarget } from './ops.ts';
+import type { SurfaceOp } from './ops-surfaces.ts';
 
 export const MAX_CARD_BYTES = 30 * 1024;
 
 export type Outbound = {
-  msgType: 'text' | 'interactive' | 'file';
+  /** 'surface' for the work-surface ops (tasks, urgent, Base), whose content is their request (see ops-surfaces.ts). */
+  msgType: 'text' | 'interactive' | 'file' | 'surface';
   /** The message content object; it is JSON-encoded once here. */
   content: object;
   /** A stable logical key: a second enqueue with the same key is a no-op, and it fixes the Feishu uuid. */
@@ -28,6 +30,8 @@ export type Outbound = {
   | { op: 'patch'; outboxId: number; chatId?: string }
   /** A late card-callback answer: `content` is the card; ops.ts uses the token, or patches `messageId` when it expired. */
   | { op: 'card_update'; token?: string; issuedAt: Date; messageId?: string; chatId?: string }
+  /** A work-surface op (ops-surfaces.ts): `bucket` is its rate bucket and ordering key (rows of one bucket go one at a time, in order). */
+  | { op: SurfaceOp; bucket: string; userId?: string }
 );
 
 export class MessageTooLargeError extends Error {
@@ -102,7 +106,9 @@ export class Sender {
         ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
         : m.op === 'reply'
           ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
-          : this.cardRow(m, base);
+          : m.op === 'patch' || m.op === 'card_update'
+            ? this.cardRow(m, base)
+            : { ...base, chatKey: m.bucket, userKey: m.userId ?? null };
     const row = await this.o.fast.insertOutbox(data);
     if (!row.duplicate) {
       if (this.running) this.backlog.noteEnqueued(row.id);

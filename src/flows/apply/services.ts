@@ -77,6 +77,7 @@ export class ApplicationFlowServices {
       openedOn: st.answers.openedOn, answers: st.answers, verdict, specialCaseId: st.specialCaseId,
     });
     if ('heldBy' in r) return flow.answerWith(ctx, ctx.t('unit.held_by_other'));
+    await this.deps.services.surfaces.applicationChanged(r.app.id);
     await flow.sessions.save(s, { ...st, applicationId: r.app.id, step: { kind: 'checklist' } });
     return this.showProgress(ctx, r.app);
   }
@@ -111,6 +112,7 @@ export class ApplicationFlowServices {
     if (change.done !== undefined) state = setDone(state, itemId, change.done, at);
     if (change.note !== undefined) state = setNote(state, itemId, change.note, at);
     await this.apps.saveChecklist(a.id, state);
+    await this.deps.services.surfaces.applicationChanged(a.id);
     const updated = { ...a, checklist: state };
     const no = this.checklist.items.findIndex((i) => i.id === itemId) + 1;
     if (ctx instanceof CardContext && from === 'progress') return ctx.toast('success', ctx.t('checklist.updated', { no }), this.cardFor(updated, null));
@@ -177,6 +179,7 @@ export class ApplicationFlowServices {
     const missing = this.missing(a);
     if (missing.length) return say(ctx.t('submit.missing', { missing: missing.join('\n') }));
     if (!(await this.apps.move(ctx.userId, a.id, 'DRAFT', 'SUBMITTED'))) return say(ctx.t('submit.already', { status: this.statusName('SUBMITTED') }));
+    await this.deps.services.surfaces.applicationChanged(a.id);
     const submitted = (await this.apps.get(a.id))!;
     const next = a.tier === 'bai' ? ctx.t('submit.next_bai', { bank: userText(a.unit.bank, 40) }) : ctx.t('submit.next_qian', { region: userText(a.unit.region, 30) });
     const text = ctx.t('submit.done', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), next });

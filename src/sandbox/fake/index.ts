@@ -7,12 +7,15 @@ import { createOpenApi, resolveRoute } from './openapi.ts';
 import { startServer } from './server.ts';
 import { FakeState } from './state.ts';
 import { WsGateway } from './ws.ts';
+import { SurfaceState } from './surface-state.ts';
+import { createSurfaceApi, isSurfaceRoute, resolveSurfaceRoute } from './surfaces.ts';
 import type {
   CardActionDelivery, ChaosConfig, DeliveryForge, DeliveryResponse, FakeChat, FakeFeishuOptions, FakeMessage, FakeUser,
   FaultRule, MessageDelivery, RecordedCall,
 } from './types.ts';
 
 export * from './types.ts';
+export type { FakeTask, FakeBase, FakeTable, FakeRecord, FakeUrgent, SurfaceState } from './surface-state.ts';
 export { validateCard, describeCardFailure, type CardCheck, type CardFailure } from './cards.ts';
 export { encryptPayload, decryptPayload, signPayload, type DeliverMessageOptions, type DeliverCardActionOptions, type DeliverEventOptions, type Transport } from './events.ts';
 export { FEISHU_WS_CLIENT_CONFIG, type WsClientConfig, type WsConnection, type WsDeliverOptions, type WsDelivery, WsGateway } from './ws.ts';
@@ -28,6 +31,13 @@ export interface FakeFeishu {
   readonly calls: RecordedCall[];
   /** Every message the bot created (after uuid dedupe), in order. */
   readonly messages: FakeMessage[];
+  /** Tasks, urgent marks, read receipts and Bases the bot made (issue 16's work surfaces). */
+  readonly surfaces: SurfaceState;
+  /**
+   * Marks bot messages as read by a person (one message, or every bot message in a chat), as opening the chat in
+   * Feishu does; read_users then lists them. Returns how many became read.
+   */
+  markRead(o: { openId: string; messageId?: string; chatId?: string }): number;
   /** Calls refused by enforceLimits so far. */
   readonly rateLimited: number;
   close(): Promise<void>;
@@ -89,8 +99,14 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     state, ws, limiter, appId: opts.appId, appSecret: opts.appSecret, botOpenId, botName: opts.botName ?? 'Bot',
     enforceLimits: () => enforce, validateCards: () => validate,
   });
+  const surfaces = new SurfaceState(state);
+  const surfaceApi = createSurfaceApi({ state, surfaces, limiter, appId: opts.appId, botOpenId, enforceLimits: () => enforce });
   const srv = await startServer(
-    { state, faults, resolve: resolveRoute, dispatch, latencyMs: () => latency, maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024, logger },
+    {
+      state, faults,
+      resolve: (method, path) => resolveSurfaceRoute(method, path) ?? resolveRoute(method, path),
+      dispatch: (req) => (isSurfaceRoute(req.route) ? surfaceApi(req) : dispatch(req)),
+      latencyMs: () => latency, maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024, logger },
     opts.host ?? '127.0.0.1',
     opts.port ?? 0,
   );
@@ -114,6 +130,11 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     tenantKey,
     calls: state.calls,
     messages: state.messages,
+    surfaces,
+    markRead(o) {
+      const ids = o.messageId ? [o.messageId] : state.messages.filter((m) => m.chat_id === o.chatId).map((m) => m.message_id);
+      return ids.filter((id) => surfaces.markRead(id, o.openId)).length;
+    },
     get rateLimited() {
       return limiter.rateLimited;
     },
@@ -129,6 +150,7 @@ export async function createFakeFeishu(opts: FakeFeishuOptions): Promise<FakeFei
     message: (id) => state.all.get(id)?.record,
     clear() {
       state.clear();
+      surfaces.clear();
       faults.clear();
       faults.setChaos(null);
       limiter.reset();

@@ -8,6 +8,12 @@ export const WINDOWS = {
   chat: { limit: 5, ms: 1000 },
   user: { limit: 5, ms: 1000 },
   message: { limit: 5, ms: 1000 },
+  // Work surfaces (issue 16), per app: task v2 create/patch/delete 10/s (the task create doc's rate limit), Base record
+  // and table writes 50/s (bitable app-table-record docs), urgent_app 50 QPS (its doc), drive permission members 10/s.
+  task: { limit: 10, ms: 1000 },
+  bitable: { limit: 50, ms: 1000 },
+  urgent: { limit: 50, ms: 1000 },
+  permission: { limit: 10, ms: 1000 },
 } as const;
 export type WindowName = keyof typeof WINDOWS;
 

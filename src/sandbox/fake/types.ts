@@ -36,10 +36,20 @@ export interface FakeFeishuOptions {
 
 export type RouteName = 'token' | 'bot' | 'send' | 'reply' | 'patch' | 'card_update' | 'members' | 'user' | 'files' | 'ws_endpoint' | 'unknown';
 
+/** Routes of the work surfaces (issue 16): tasks, urgent and read receipts, Bases and their sharing. */
+export type SurfaceRouteName =
+  | 'task_create' | 'task_get' | 'task_patch' | 'task_delete'
+  | 'urgent_app' | 'read_users'
+  | 'base_create' | 'table_create' | 'table_list' | 'table_delete' | 'records_create' | 'records_update'
+  | 'permission_member';
+
+/** Any route a call can be recorded under or a fault can match: the core ones and the work surfaces'. */
+export type AnyRouteName = RouteName | SurfaceRouteName;
+
 export interface RecordedCall {
   method: string;
   path: string;
-  route: RouteName;
+  route: AnyRouteName;
   query: Record<string, string>;
   /** Parsed JSON body; multipart as `{ fields, file: {name, size} }`; secrets replaced by `[redacted]`. */
   body: unknown;
@@ -107,7 +117,7 @@ export type FaultSpec =
 export type FaultKind = FaultSpec['kind'];
 
 export type FaultRule = FaultSpec & {
-  match?: { method?: string; pathPrefix?: string; route?: RouteName };
+  match?: { method?: string; pathPrefix?: string; route?: AnyRouteName };
   /** How many matching calls this rule consumes (default 1). */
   times?: number;
   /**
@@ -124,7 +134,7 @@ export interface ChaosConfig {
   /** Kinds to draw from (default http429, code230020, http5xx, reset). */
   kinds?: Array<Exclude<FaultKind, 'latency'> | FaultSpec>;
   /** Routes subject to chaos (default send, reply, patch). */
-  routes?: RouteName[];
+  routes?: AnyRouteName[];
 }
 
 export interface DeliveryForge {
