@@ -48,7 +48,8 @@ export class UrgentService {
           await audit(prisma, { actorId: ACTOR, action: 'urgent.dropped', target: runKey, before: null, after: { reason: 'the deadline day passed before the escalation could run', deadline: m.endsOn ?? m.startsOn }, at: now });
           continue;
         }
-        if (!config.surfaces.urgent || (await reminders.status()).paused) continue;
+        // Read directly: this runs inside the reminder tick, whose serial status() would wait for this very tick.
+        if (!config.surfaces.urgent || (await prisma.reminderSchedulerState.findUnique({ where: { id: 1 } }))?.paused) continue;
         out.push(await this.escalate(c, key, m.name, asLocalDate(m.endsOn ?? m.startsOn), runKey));
       }
     }
