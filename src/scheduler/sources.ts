@@ -2,6 +2,7 @@
 import type { PrismaClient } from '../store/db.ts';
 import type { IncompleteApplication, InspectionVisit } from '../domain/reminders.ts';
 import { progress, type Checklist, type ChecklistState } from '../domain/checklist.ts';
+import { inChunks } from '../store/chunks.ts';
 
 export type { IncompleteApplication, InspectionVisit };
 
@@ -64,10 +65,8 @@ export class DbApplicationProgress implements ApplicationProgressSource {
       orderBy: { id: 'asc' },
     });
     if (!apps.length) return [];
-    const units = await this.prisma.unit.findMany({
-      where: { id: { in: [...new Set(apps.map((a) => a.unitId))] } },
-      select: { id: true, name: true, regionId: true, memberUnitId: true },
-    });
+    // In parts: SQLite through Prisma's adapter takes at most 999 bound parameters per query.
+    const units = await inChunks([...new Set(apps.map((a) => a.unitId))], (ids) => this.prisma.unit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, regionId: true, memberUnitId: true } }));
     const unitOf = new Map(units.map((u) => [u.id, u]));
     const missing = this.missingItems ? await this.missingItems(apps.map((a) => a.id)) : new Map<number, string[]>();
     return apps.flatMap((a) => {

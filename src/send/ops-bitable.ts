@@ -9,6 +9,7 @@ import type { Row } from './sender.ts';
 import { classifyResponse } from './errors.ts';
 import { UnsentPatchTarget } from './ops.ts';
 import { uuidV4From } from './ops-surfaces.ts';
+import { IN_CHUNK, inChunks, partsOf, ROWS_PER_INSERT } from '../store/chunks.ts';
 
 type Answer = { code?: number; msg?: string; data?: unknown };
 type TableKey = 'applications' | 'results';
@@ -97,9 +98,9 @@ export async function baseRecords(lark: LarkClient, prisma: PrismaClient, row: R
   if (!tableId) throw new UnsentPatchTarget();
   const ids = c.entries.map((e) => e.applicationId);
   const where = { dashboardId: c.dashboardId, tableKey: c.tableKey };
-  const known = new Map((await prisma.dashboardRecord.findMany({ where: { ...where, applicationId: { in: ids } } })).map((r) => [r.applicationId, r]));
+  const known = new Map((await inChunks(ids, (part) => prisma.dashboardRecord.findMany({ where: { ...where, applicationId: { in: part } } }))).map((r) => [r.applicationId, r]));
   const others = [...new Set([...known.values()].map((r) => r.claimOutboxId).filter((id): id is number => id !== null && id !== row.id))];
-  const otherStatus = new Map((await prisma.outboxMessage.findMany({ where: { id: { in: others } }, select: { id: true, status: true } })).map((o) => [o.id, o.status]));
+  const otherStatus = new Map((await inChunks(others, (part) => prisma.outboxMessage.findMany({ where: { id: { in: part } }, select: { id: true, status: true } }))).map((o) => [o.id, o.status]));
   const toCreate: typeof c.entries = [];
   const toUpdate: Array<{ record_id: string; fields: Record<string, unknown> }> = [];
   for (const e of c.entries) {
@@ -109,15 +110,17 @@ export async function baseRecords(lark: LarkClient, prisma: PrismaClient, row: R
     else toCreate.push(e);
   }
   const fail = async (res: Answer): Promise<Answer> => {
-    if (classifyResponse(res).kind === 'permanent') await prisma.dashboardRecord.updateMany({ where: { ...where, applicationId: { in: ids } }, data: { hash: '' } });
+    if (classifyResponse(res).kind === 'permanent') await inChunks(ids, async (part) => [await prisma.dashboardRecord.updateMany({ where: { ...where, applicationId: { in: part } }, data: { hash: '' } })]);
     return res;
   };
   if (toCreate.length) {
-    await prisma.$transaction(toCreate.map((e) => prisma.dashboardRecord.upsert({
-      where: { dashboardId_tableKey_applicationId: { ...where, applicationId: e.applicationId } },
-      create: { ...where, applicationId: e.applicationId, claimOutboxId: row.id, hash: '' },
-      update: { claimOutboxId: row.id },
-    })));
+    // The claim: these records are this row's to create (a few multi-row writes, in one transaction).
+    const missing = toCreate.filter((e) => !known.has(e.applicationId)).map((e) => e.applicationId);
+    const present = toCreate.filter((e) => known.has(e.applicationId)).map((e) => e.applicationId);
+    await prisma.$transaction([
+      ...partsOf(missing, ROWS_PER_INSERT).map((part) => prisma.dashboardRecord.createMany({ data: part.map((applicationId) => ({ ...where, applicationId, claimOutboxId: row.id, hash: '' })) })),
+      ...partsOf(present, IN_CHUNK).map((part) => prisma.dashboardRecord.updateMany({ where: { ...where, applicationId: { in: part } }, data: { claimOutboxId: row.id } })),
+    ]);
     const res = (await lark.bitable.v1.appTableRecord.batchCreate({
       path: { app_token: token, table_id: tableId },
       params: { client_token: uuidV4From(`${row.uuid}:create`), user_id_type: 'open_id' },
@@ -126,7 +129,7 @@ export async function baseRecords(lark: LarkClient, prisma: PrismaClient, row: R
     if (res?.code !== 0) return fail(res);
     const made = res.data?.records ?? [];
     if (made.length !== toCreate.length) return { code: -1, msg: `batch_create answered ${made.length} records for ${toCreate.length}` };
-    await prisma.$transaction(toCreate.map((e, i) => prisma.dashboardRecord.update({ where: { dashboardId_tableKey_applicationId: { ...where, applicationId: e.applicationId } }, data: { recordId: made[i]!.record_id ?? null } })));
+    await saveRecordIds(prisma, where, toCreate.map((e, i) => [e.applicationId, made[i]!.record_id ?? null]), row.id);
   }
   if (toUpdate.length) {
     const res = (await lark.bitable.v1.appTableRecord.batchUpdate({
@@ -137,4 +140,21 @@ export async function baseRecords(lark: LarkClient, prisma: PrismaClient, row: R
     if (res?.code !== 0) return fail(res);
   }
   return { code: 0, msg: 'ok', data: { created: toCreate.length, updated: toUpdate.length } };
+}
+
+/**
+ * Records the ids Feishu gave the new records. Each row's id differs, so instead of one update per row the rows are
+ * replaced (read, deleted, inserted with their ids) in one transaction: a few statements per 100 rows.
+ */
+async function saveRecordIds(prisma: PrismaClient, where: { dashboardId: number; tableKey: TableKey }, ids: Array<[number, string | null]>, claimOutboxId: number): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    for (const part of partsOf(ids, ROWS_PER_INSERT)) {
+      const apps = part.map(([a]) => a);
+      const prior = new Map((await tx.dashboardRecord.findMany({ where: { ...where, applicationId: { in: apps } } })).map((r) => [r.applicationId, r]));
+      await tx.dashboardRecord.deleteMany({ where: { ...where, applicationId: { in: apps } } });
+      await tx.dashboardRecord.createMany({
+        data: part.map(([applicationId, recordId]) => ({ ...where, applicationId, recordId, claimOutboxId, hash: prior.get(applicationId)?.hash ?? '', updatedAt: prior.get(applicationId)?.updatedAt })),
+      });
+    }
+  });
 }

@@ -11,6 +11,7 @@ import {
 import { baseCreateKey } from '../send/ops-bitable.ts';
 import { tierName } from '../store/cycle.ts';
 import { audit } from '../store/audit.ts';
+import { inChunks, partsOf, ROWS_PER_INSERT } from '../store/chunks.ts';
 import type { Deps } from '../pipeline/context.ts';
 import type { SurfacePolicy } from './policy.ts';
 
@@ -94,7 +95,11 @@ export class DashboardService {
     for (const tableKey of ['applications', 'results'] as const) {
       const rows = facts[tableKey];
       if (!rows.length) continue;
-      const last = new Map((await p.dashboardRecord.findMany({ where: { dashboardId, tableKey, applicationId: { in: rows.map((r) => r.applicationId) } }, select: { applicationId: true, hash: true } })).map((r) => [r.applicationId, r.hash]));
+      const select = { applicationId: true, hash: true } as const;
+      const known = applicationIds
+        ? await inChunks(rows.map((r) => r.applicationId), (ids) => p.dashboardRecord.findMany({ where: { dashboardId, tableKey, applicationId: { in: ids } }, select }))
+        : await p.dashboardRecord.findMany({ where: { dashboardId, tableKey }, select });
+      const last = new Map(known.map((r) => [r.applicationId, r.hash]));
       const changed = changedRows(rows, last);
       for (const batch of batches(changed, this.policy.dashboard.batchSize)) {
         // The key names each row's change (previous → new hash) and the time: a repeat of the same sync is one row, and a
@@ -102,11 +107,14 @@ export class DashboardService {
         const now = this.deps.clock.now();
         const digest = createHash('sha256').update(batch.map((r) => `${r.applicationId}:${last.get(r.applicationId) ?? ''}>${r.hash}`).join(',')).digest('hex').slice(0, 24);
         await this.deps.sender.enqueue({ op: 'base.records', msgType: 'surface', lane: `base:${dashboardId}`, content: { dashboardId, tableKey, entries: batch.map((r) => ({ applicationId: r.applicationId, fields: r.fields })) }, dedupeKey: `dash:${dashboardId}:${tableKey}:${digest}:${now.getTime()}` });
-        await p.$transaction(batch.map((r) => p.dashboardRecord.upsert({
-          where: { dashboardId_tableKey_applicationId: { dashboardId, tableKey, applicationId: r.applicationId } },
-          create: { dashboardId, tableKey, applicationId: r.applicationId, hash: r.hash, updatedAt: now },
-          update: { hash: r.hash, updatedAt: now },
-        })));
+        // New rows in a few multi-row inserts; changed ones one by one (few once the first sync is done).
+        const fresh = batch.filter((r) => !last.has(r.applicationId));
+        const changedOnes = batch.filter((r) => last.has(r.applicationId));
+        await p.$transaction([
+          ...partsOf(fresh, ROWS_PER_INSERT).map((part) => p.dashboardRecord.createMany({ data: part.map((r) => ({ dashboardId, tableKey, applicationId: r.applicationId, hash: r.hash, updatedAt: now })) })),
+          ...changedOnes.map((r) => p.dashboardRecord.update({ where: { dashboardId_tableKey_applicationId: { dashboardId, tableKey, applicationId: r.applicationId } }, data: { hash: r.hash, updatedAt: now } })),
+        ]);
+        for (const r of batch) last.set(r.applicationId, r.hash);
         queued += batch.length;
       }
     }
@@ -127,12 +135,12 @@ export class DashboardService {
     const p = this.deps.prisma;
     const units = await p.unit.findMany({ where: regionId ? { regionId } : {}, include: { region: true, memberUnit: true } });
     const unitOf = new Map(units.map((u) => [u.id, u]));
-    const apps = await p.application.findMany({
-      where: { campaignId, unitId: { in: units.map((u) => u.id) }, ...(applicationIds ? { id: { in: applicationIds } } : {}) },
-      select: { id: true, unitId: true, tier: true, status: true, checklist: true },
-      orderBy: { id: 'asc' },
-    });
-    const inspected = new Set((await p.inspection.findMany({ where: { applicationId: { in: apps.map((a) => a.id) }, status: 'SUBMITTED' }, select: { applicationId: true } })).map((i) => i.applicationId));
+    const select = { id: true, unitId: true, tier: true, status: true, checklist: true } as const;
+    const apps = (applicationIds
+      ? await inChunks(applicationIds, (ids) => p.application.findMany({ where: { campaignId, id: { in: ids } }, select }))
+      : await p.application.findMany({ where: { campaignId }, select, orderBy: { id: 'asc' } })
+    ).filter((a) => unitOf.has(a.unitId));
+    const inspected = new Set((await inChunks(apps.map((a) => a.id), (ids) => p.inspection.findMany({ where: { applicationId: { in: ids }, status: 'SUBMITTED' }, select: { applicationId: true } }))).map((i) => i.applicationId));
     const { results, cycle } = this.deps.services;
     const tier = (id: string) => tierName(cycle, id);
     const appNames = this.names<ApplicationColumn>(APPLICATION_COLUMNS);

@@ -11,6 +11,7 @@ import { taskCreateKey } from '../send/ops-task.ts';
 import type { SurfaceContent } from '../send/ops-surfaces.ts';
 import { tierName } from '../store/cycle.ts';
 import { audit } from '../store/audit.ts';
+import { inChunks } from '../store/chunks.ts';
 import type { Deps } from '../pipeline/context.ts';
 import type { SurfacePolicy } from './policy.ts';
 
@@ -59,9 +60,7 @@ export class TaskService {
 
   /** Open tasks with a Feishu link, for reminders to point at instead of listing items: by application, and by inspector + application. */
   async links(applicationIds: number[]): Promise<{ apps: Map<number, string | null>; visits: Map<string, string | null> }> {
-    const rows = applicationIds.length
-      ? await this.deps.prisma.workTask.findMany({ where: { applicationId: { in: applicationIds }, status: 'open', guid: { not: null } }, select: { kind: true, applicationId: true, assigneeOpenId: true, url: true } })
-      : [];
+    const rows = await inChunks(applicationIds, (ids) => this.deps.prisma.workTask.findMany({ where: { applicationId: { in: ids }, status: 'open', guid: { not: null } }, select: { kind: true, applicationId: true, assigneeOpenId: true, url: true } }));
     const apps = new Map<number, string | null>();
     const visits = new Map<string, string | null>();
     for (const r of rows) {
@@ -75,8 +74,12 @@ export class TaskService {
     const p = this.deps.prisma;
     const activeCampaigns = 'all' in scope ? (await p.campaign.findMany({ where: { status: { in: ['OPEN', 'CLOSED'] } }, select: { id: true } })).map((c) => c.id) : [];
     // Every row of the scope's work (the latest decides; a closed one also counts), and any task still open elsewhere.
-    const taskWhere = 'all' in scope ? { OR: [{ campaignId: { in: activeCampaigns } }, { status: 'open' }] } : 'applicationIds' in scope ? { applicationId: { in: scope.applicationIds }, kind: 'application' } : { inspectionId: { in: scope.inspectionIds }, kind: 'inspection' };
-    const rows = await p.workTask.findMany({ where: taskWhere, orderBy: { id: 'asc' } });
+    const rows = 'all' in scope
+      ? await p.workTask.findMany({ where: { OR: [{ campaignId: { in: activeCampaigns } }, { status: 'open' }] }, orderBy: { id: 'asc' } })
+      : 'applicationIds' in scope
+        ? await inChunks(scope.applicationIds, (ids) => p.workTask.findMany({ where: { applicationId: { in: ids }, kind: 'application' }, orderBy: { id: 'asc' } }))
+        : await inChunks(scope.inspectionIds, (ids) => p.workTask.findMany({ where: { inspectionId: { in: ids }, kind: 'inspection' }, orderBy: { id: 'asc' } }));
+    rows.sort((a, b) => a.id - b.id);
     const latest = new Map<string, (typeof rows)[number]>();
     for (const r of rows) latest.set(baseKey(r.key), r);
     const existing: ExistingTask[] = [...latest.values()].map((r) => ({
@@ -86,17 +89,19 @@ export class TaskService {
     const referenced = (kind: string) => existing.filter((e) => e.kind === kind).map((e) => e.refId);
 
     const appIds = 'applicationIds' in scope ? scope.applicationIds : referenced('application');
-    const apps = await p.application.findMany({
-      where: { OR: [{ id: { in: appIds } }, ...('all' in scope ? [{ campaignId: { in: activeCampaigns }, status: 'DRAFT' }] : [])] },
-      select: { id: true, campaignId: true, status: true, managerOpenId: true, unitId: true, tier: true, checklist: true },
-    });
+    const appSelect = { id: true, campaignId: true, status: true, managerOpenId: true, unitId: true, tier: true, checklist: true } as const;
+    const apps = uniqueById([
+      ...(await inChunks(appIds, (ids) => p.application.findMany({ where: { id: { in: ids } }, select: appSelect }))),
+      ...('all' in scope ? await p.application.findMany({ where: { campaignId: { in: activeCampaigns }, status: 'DRAFT' }, select: appSelect }) : []),
+    ]);
     const inspIds = 'inspectionIds' in scope ? scope.inspectionIds : referenced('inspection');
-    const insps = 'applicationIds' in scope ? [] : await p.inspection.findMany({
-      where: { OR: [{ id: { in: inspIds } }, ...('all' in scope ? [{ status: 'ASSIGNED' }] : [])] },
-      select: { id: true, applicationId: true, inspectorOpenId: true, status: true, kind: true },
-    });
-    const inspApps = await p.application.findMany({ where: { id: { in: insps.map((i) => i.applicationId) } }, select: { id: true, campaignId: true, unitId: true, tier: true } });
-    const units = new Map((await p.unit.findMany({ where: { id: { in: [...new Set([...apps, ...inspApps].map((a) => a.unitId))] } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
+    const inspSelect = { id: true, applicationId: true, inspectorOpenId: true, status: true, kind: true } as const;
+    const insps = 'applicationIds' in scope ? [] : uniqueById([
+      ...(await inChunks(inspIds, (ids) => p.inspection.findMany({ where: { id: { in: ids } }, select: inspSelect }))),
+      ...('all' in scope ? await p.inspection.findMany({ where: { status: 'ASSIGNED' }, select: inspSelect }) : []),
+    ]);
+    const inspApps = await inChunks([...new Set(insps.map((i) => i.applicationId))], (ids) => p.application.findMany({ where: { id: { in: ids } }, select: { id: true, campaignId: true, unitId: true, tier: true } }));
+    const units = new Map((await inChunks([...new Set([...apps, ...inspApps].map((a) => a.unitId))], (ids) => p.unit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }))).map((u) => [u.id, u.name]));
     const campaignIds = [...new Set([...apps, ...inspApps].map((a) => a.campaignId))];
     const campaignRows = await p.campaign.findMany({ where: { id: { in: campaignIds } }, include: { milestones: true } });
     const settings = new Map((await p.surfaceSetting.findMany({ where: { campaignId: { in: campaignIds } } })).map((s) => [s.campaignId, s.tasksEnabled]));
@@ -207,10 +212,11 @@ export class TaskService {
    */
   private async repair(scope: TaskScope): Promise<void> {
     const p = this.deps.prisma;
-    const where = 'all' in scope ? {} : 'applicationIds' in scope ? { applicationId: { in: scope.applicationIds } } : { inspectionId: { in: scope.inspectionIds } };
-    const orphans = await p.workTask.findMany({ where: { ...where, status: 'open', guid: null }, select: { id: true } });
+    const mine = (r: { applicationId: number | null; inspectionId: number | null }) =>
+      'all' in scope || ('applicationIds' in scope ? scope.applicationIds.includes(r.applicationId ?? -1) : scope.inspectionIds.includes(r.inspectionId ?? -1));
+    const orphans = (await p.workTask.findMany({ where: { status: 'open', guid: null }, select: { id: true, applicationId: true, inspectionId: true } })).filter(mine);
     if (!orphans.length) return;
-    const rows = new Map((await p.outboxMessage.findMany({ where: { dedupeKey: { in: orphans.map((o) => taskCreateKey(o.id)) } }, select: { dedupeKey: true, status: true, lastError: true } })).map((r) => [r.dedupeKey, r]));
+    const rows = new Map((await inChunks(orphans.map((o) => taskCreateKey(o.id)), (keys) => p.outboxMessage.findMany({ where: { dedupeKey: { in: keys } }, select: { dedupeKey: true, status: true, lastError: true } }))).map((r) => [r.dedupeKey, r]));
     const now = this.deps.clock.now();
     for (const o of orphans) {
       const row = rows.get(taskCreateKey(o.id));
@@ -222,6 +228,10 @@ export class TaskService {
       if (res.count && row) await audit(p, { actorId: ACTOR, action: 'task.create_failed', target: `task:${o.id}`, before: { status: 'open' }, after: { status: 'deleted', reason: row.lastError }, at: now });
     }
   }
+}
+
+function uniqueById<T extends { id: number }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
 function safeState(json: string): ChecklistState {
