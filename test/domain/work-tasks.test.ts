@@ -16,10 +16,10 @@ const app = (over: Partial<TaskApplication> = {}): TaskApplication => ({ id: 10,
 const insp = (over: Partial<TaskInspection> = {}): TaskInspection => ({ id: 7, campaignId: 1, applicationId: 10, inspectorOpenId: 'ou_i', status: 'ASSIGNED', unitName: '甲支行', tier: 'qian', kind: 'onsite', ...over });
 const task = (over: Partial<ExistingTask> = {}): ExistingTask => ({ id: 100, kind: 'application', refId: 10, milestone: 'apply_deadline', status: 'open', closeReason: null, detail: ['1. 申报表', '3. 制度'], ...over });
 
-function plan(o: { today?: string; enabled?: boolean; c?: Partial<TaskCampaign>; apps?: TaskApplication[]; insps?: TaskInspection[]; existing?: ExistingTask[] }) {
+function plan(o: { today?: string; enabled?: boolean; c?: Partial<TaskCampaign>; apps?: readonly TaskApplication[]; insps?: readonly TaskInspection[]; existing?: readonly ExistingTask[] }) {
   const input: TaskPlanInput = {
     today: d(o.today ?? '2026-03-02'), enabled: o.enabled ?? true, applicationMilestones: ['apply_deadline'], inspectionMilestone: 'inspection',
-    campaigns: [campaign(o.c)], applications: o.apps ?? [], inspections: o.insps ?? [], existing: o.existing ?? [],
+    campaigns: [campaign(o.c)], applications: [...(o.apps ?? [])], inspections: [...(o.insps ?? [])], existing: [...(o.existing ?? [])],
   };
   return planTasks(input).map((a) => ('taskId' in a ? `${a.do} #${a.taskId}${'reason' in a ? ` ${a.reason}` : ''}` : `create ${a.kind} for ${a.assignee} due ${a.dueOn}`));
 }

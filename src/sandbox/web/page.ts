@@ -15,6 +15,7 @@ function scriptJson(v: unknown): string {
 const CLIENT_KEYS = [
   'p2p_chat', 'group', 'members', 'mention', 'empty', 'ahead', 'reset_confirm', 'reset_done', 'patched', 'required_missing',
   'failed', 'select_placeholder', 'chart', 'unsupported', 'link', 'error', 'hints', 'late',
+  'urgent', 'tasks_title', 'tasks_empty', 'task_due', 'task_done', 'task_todo', 'bases_title', 'bases_empty', 'base_rows', 'base_open',
 ];
 
 /** Fills every {name} with itself, so the browser gets the template and fills it there. */
@@ -71,10 +72,15 @@ export function renderPage(sb: Sandbox, clock: { nowText: string; today: string;
       <button type="submit" id="send" class="primary">${t('send')}</button>
     </form>
   </section>
+  <aside id="surfaces" aria-label="${t('surfaces_label')}">
+    <section><h2>${t('tasks_title')}</h2><div id="tasks"></div></section>
+    <section><h2>${t('bases_title')}</h2><div id="bases"></div></section>
+  </aside>
 </main>
 <div id="toasts" aria-live="assertive"></div>
 <script type="application/json" id="sandbox-data">${scriptJson(data)}</script>
 <script type="module" src="/sandbox/assets/app.js"></script>
+<script type="module" src="/sandbox/assets/surfaces.js"></script>
 </body>
 </html>
 `;

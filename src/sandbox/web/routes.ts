@@ -11,10 +11,11 @@ import { hintsFor } from './seed.ts';
 import { formatTime } from './timeline.ts';
 import { renderPage } from './page.ts';
 import type { Sandbox } from './index.ts';
+import { surfacesRoutes } from './surfaces.ts';
 
 // The page's static files live beside the source; the compiled build (dist/) serves them from src/ as well.
 const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets').replace(/([\\/])dist([\\/]sandbox)/, '$1src$2');
-const ASSETS: Record<string, string> = { 'app.js': 'text/javascript', 'cards.js': 'text/javascript', 'style.css': 'text/css' };
+const ASSETS: Record<string, string> = { 'app.js': 'text/javascript', 'cards.js': 'text/javascript', 'surfaces.js': 'text/javascript', 'style.css': 'text/css' };
 
 const openId = z.string().regex(/^ou_\w{1,64}$/);
 const chatId = z.string().regex(/^oc_\w{1,80}$/);
@@ -93,6 +94,8 @@ export function sandboxRouter(sb: Sandbox): express.Router {
     const chats = chatsOf(as);
     const wanted = typeof req.query.chat === 'string' ? req.query.chat : '';
     const chat = chats.find((c) => c.id === wanted) ?? chats[0]!;
+    // Looking at a chat reads it, as opening it in Feishu does: read_users then lists this person (urgent escalation asks).
+    sb.fake.markRead({ chatId: chat.id, openId: as });
     res.set('cache-control', 'no-store').json({
       ...clockView(),
       resettable: sb.resettable,
@@ -142,6 +145,8 @@ export function sandboxRouter(sb: Sandbox): express.Router {
     const nowText = formatTime(out.now, sb.config.timezone);
     res.json({ ...clockView(), ticks: out.ticks, scheduler: out.scheduler, message: t(out.scheduler ? 'sandbox.jumped_tick' : 'sandbox.jumped', { now: nowText }) });
   });
+
+  r.use(surfacesRoutes(sb));
 
   r.post('/sandbox/api/reset', async (_req, res) => {
     await sb.reset();

@@ -35,6 +35,8 @@ export interface MessageView {
   patches: number;
   replyTo?: string;
   error?: string;
+  /** The bot marked this message urgent (加急) for someone. */
+  urgent?: boolean;
   sig: string;
 }
 
@@ -114,6 +116,10 @@ export class Timeline {
       id: m.message_id, kind: 'bot', senderId: this.fake.botOpenId, senderName: this.names(this.fake.botOpenId), at: m.createdAt.toISOString(), time: formatTime(m.createdAt, this.timeZone),
       msgType: m.msg_type, patches: m.patches.length, replyTo: m.replyTo, sig: `${m.message_id}:${m.patches.length}:${m.updatedAt.getTime()}`,
     };
+    if (this.fake.surfaces.urgents.some((u) => u.messageId === m.message_id)) {
+      view.urgent = true;
+      view.sig += ':urgent';
+    }
     if (m.msg_type === 'interactive') view.card = m.card;
     else if (m.msg_type === 'text') view.text = textOf(m.content);
     else view.text = `[${m.msg_type}]`;

@@ -147,6 +147,7 @@ function messageNode(m) {
   const meta = el('div', 'meta');
   meta.append(el('span', 'sender', m.senderName), el('span', 'time', m.time));
   if (m.patches) meta.append(el('span', 'patched', T.patched));
+  if (m.urgent) meta.append(el('span', 'urgent', T.urgent));
   row.append(meta);
   if (m.card) {
     row.append(renderCard(m.card, { i18n: T, act: (payload, control) => act(m.id, payload, control), notify: (text) => toast('warning', text) }));
