@@ -1,13 +1,10 @@
 /** Why: `/dashboard` (/数据看板): the secretariat gets the national Base of a campaign, a regional admin their region's, with its link. */
-import { z } from 'zod';
 import { defineCommand } from './types.ts';
+import { args as campaignIdArgs } from './campaign-status.ts';
 import { dashboardCard } from '../cards/surfaces.ts';
 
-export const args = z
-  .array(z.string())
-  .max(1, 'args.one_campaign_id')
-  .transform((w) => ({ id: w[0] ? Number(w[0].replace(/^#/, '')) : undefined }))
-  .refine((a) => a.id === undefined || (Number.isInteger(a.id) && a.id > 0), 'args.campaign_id_number');
+/** An optional campaign id, as /campaign status takes it. */
+export const args = campaignIdArgs;
 
 export const dashboard = defineCommand({
   name: 'dashboard',

@@ -37,7 +37,16 @@ function typeError(type: number, name: string, v: unknown): string | null {
 export function bitableRoutes(d: SurfaceDeps): Partial<Record<SurfaceRouteName, Handler>> {
   const s = d.surfaces;
   const base = (token: string | undefined): FakeBase | undefined => (token ? s.bases.get(token) : undefined);
-  const table = (b: FakeBase, id: string | undefined): FakeTable | undefined => b.tables.find((t) => t.table_id === id);
+  const noBase = () => codeOk(1254040, 'BaseTokenNotFound: the app_token is wrong or the Base was deleted');
+  /** A write to one table: within the rate window, the Base and the table known; or the answer saying why not. */
+  const writeTarget = (req: Parameters<Handler>[0]): { b: FakeBase; t: FakeTable } | { answer: ReturnType<typeof fail> } => {
+    const over = limit(d, 'bitable');
+    if (over) return { answer: over };
+    const b = base(req.params.app_token);
+    if (!b) return { answer: noBase() };
+    const t = b.tables.find((x) => x.table_id === req.params.table_id);
+    return t ? { b, t } : { answer: codeOk(1254041, 'TableIdNotFound') };
+  };
 
   /** Checks every record's fields against the table; null when all can be written. */
   const checkRecords = (t: FakeTable, records: unknown[]): ReturnType<typeof fail> | null => {
@@ -68,7 +77,7 @@ export function bitableRoutes(d: SurfaceDeps): Partial<Record<SurfaceRouteName, 
     const over = limit(d, 'bitable');
     if (over) return over;
     const b = base(req.params.app_token);
-    if (!b) return codeOk(1254040, 'BaseTokenNotFound: the app_token is wrong or the Base was deleted');
+    if (!b) return noBase();
     const t = (body.table ?? {}) as { name?: unknown; fields?: unknown };
     if (!isStr(t.name) || !t.name.trim() || chars(t.name) > 100) return fail(400, 1254001, 'table.name is required (at most 100 characters)');
     if (b.tables.some((x) => x.name === t.name)) return codeOk(1254013, `TableNameDuplicated: a table named ${t.name} already exists`);
@@ -89,29 +98,23 @@ export function bitableRoutes(d: SurfaceDeps): Partial<Record<SurfaceRouteName, 
 
   const listTables: Handler = (req) => {
     const b = base(req.params.app_token);
-    if (!b) return codeOk(1254040, 'BaseTokenNotFound: the app_token is wrong or the Base was deleted');
+    if (!b) return noBase();
     return ok({ items: b.tables.map((t) => ({ table_id: t.table_id, revision: t.revision, name: t.name })), has_more: false, total: b.tables.length });
   };
 
   const deleteTable: Handler = (req) => {
-    const over = limit(d, 'bitable');
-    if (over) return over;
-    const b = base(req.params.app_token);
-    if (!b) return codeOk(1254040, 'BaseTokenNotFound: the app_token is wrong or the Base was deleted');
-    const t = table(b, req.params.table_id);
-    if (!t) return codeOk(1254041, 'TableIdNotFound');
+    const target = writeTarget(req);
+    if ('answer' in target) return target.answer;
+    const { b, t } = target;
     if (b.tables.length === 1) return codeOk(1254000, 'the last table of a Base cannot be deleted');
     b.tables.splice(b.tables.indexOf(t), 1);
     return ok({});
   };
 
   const records = (mode: 'create' | 'update'): Handler => (req, body) => {
-    const over = limit(d, 'bitable');
-    if (over) return over;
-    const b = base(req.params.app_token);
-    if (!b) return codeOk(1254040, 'BaseTokenNotFound: the app_token is wrong or the Base was deleted');
-    const t = table(b, req.params.table_id);
-    if (!t) return codeOk(1254041, 'TableIdNotFound');
+    const target = writeTarget(req);
+    if ('answer' in target) return target.answer;
+    const { t } = target;
     const token = req.query.client_token;
     if (token !== undefined && !UUID_V4.test(token)) return fail(400, 1254001, 'client_token must be a UUIDv4');
     const key = token ? `records:${mode}:${t.table_id}:${token}` : undefined;
