@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect((err as ConfigError).problems).toHaveLength(5);
     expect(msg).toMatch(/expected .*127\.0\.0\.1/);
   });
+  it.each([
+    [{}, { tasks: true, urgent: true, dashboard: true }],
+    [{ TASKS_ENABLED: 'false', URGENT_ENABLED: 'off', DASHBOARD_ENABLED: '0' }, { tasks: false, urgent: false, dashboard: false }],
+    [{ TASKS_ENABLED: 'ON', URGENT_ENABLED: '1', DASHBOARD_ENABLED: '' }, { tasks: true, urgent: true, dashboard: true }],
+  ])('reads the work-surface switches %j', (env, surfaces) => {
+    expect(loadConfig(env).surfaces).toEqual(surfaces);
+  });
+  it('refuses a switch that is neither on nor off, naming it', () => {
+    expect(() => loadConfig({ URGENT_ENABLED: 'sometimes' })).toThrow(/URGENT_ENABLED: expected true or false/);
+  });
   it('with an app id, requires the secret and the verification token', () => {
     expect(() => loadConfig({ LARK_APP_ID: 'cli_1234567890abcdef' })).toThrow(/LARK_APP_SECRET[\s\S]*LARK_VERIFICATION_TOKEN/);
   });
