@@ -43,6 +43,8 @@ export interface ExistingTask {
   closeReason: string | null;
   /** The missing items its description was last built from. */
   detail: string[];
+  /** The due date it was last given (null: none). */
+  dueOn: LocalDate | null;
 }
 
 export interface TaskPlanInput {
@@ -70,7 +72,8 @@ export const CREATE_FAILED = 'create_failed';
 export type TaskAction =
   | { do: 'create'; kind: 'application'; campaignId: number; applicationId: number; milestone: string; assignee: string; dueOn: LocalDate; unitName: string; tier: string; missing: string[] }
   | { do: 'create'; kind: 'inspection'; campaignId: number; inspectionId: number; applicationId: number; milestone: string; assignee: string; dueOn: LocalDate | null; unitName: string; tier: string; checkKind: string }
-  | { do: 'update'; taskId: number; missing: string[] }
+  /** The description (missing items) or the due date changed, e.g. an application deadline was extended. */
+  | { do: 'update'; taskId: number; missing: string[]; dueOn: LocalDate | null }
   | { do: 'reopen'; taskId: number; missing: string[] }
   | { do: 'complete'; taskId: number; reason: CompleteReason }
   | { do: 'delete'; taskId: number; reason: DeleteReason };
@@ -115,7 +118,7 @@ export function planTasks(input: TaskPlanInput): TaskAction[] {
         }
       } else if (e.status === 'open') {
         if (wanted) {
-          if (!same(e.detail, a.missing)) out.push({ do: 'update', taskId: e.id, missing: a.missing });
+          if (!same(e.detail, a.missing) || e.dueOn !== deadlineOf(m!)) out.push({ do: 'update', taskId: e.id, missing: a.missing, dueOn: deadlineOf(m!) });
         } else if (a.status !== 'DRAFT') out.push({ do: 'complete', taskId: e.id, reason: 'submitted' });
         else if (a.missing.length === 0) out.push({ do: 'complete', taskId: e.id, reason: 'items_done' });
         else out.push({ do: 'delete', taskId: e.id, reason: !c || !m ? 'gone' : c.status !== 'OPEN' ? 'campaign_closed' : !on(c) ? 'tasks_off' : 'gone' });
@@ -136,6 +139,10 @@ export function planTasks(input: TaskPlanInput): TaskAction[] {
         const m = c!.milestones.find((x) => x.key === input.inspectionMilestone);
         out.push({ do: 'create', kind: 'inspection', campaignId: i.campaignId, inspectionId: i.id, applicationId: i.applicationId, milestone: input.inspectionMilestone, assignee: i.inspectorOpenId, dueOn: m ? deadlineOf(m) : null, unitName: i.unitName, tier: i.tier, checkKind: i.kind });
       }
+    } else if (e.status === 'open' && wanted) {
+      const m = c!.milestones.find((x) => x.key === input.inspectionMilestone);
+      const due = m ? deadlineOf(m) : null;
+      if (e.dueOn !== due) out.push({ do: 'update', taskId: e.id, missing: [], dueOn: due });
     } else if (e.status === 'open' && !wanted) {
       if (i.status === 'SUBMITTED') out.push({ do: 'complete', taskId: e.id, reason: 'inspection_submitted' });
       else out.push({ do: 'delete', taskId: e.id, reason: i.status === 'RECUSED' ? 'recused' : !c || !INSPECTION_STATUSES.includes(c.status) ? 'round_over' : !on(c) ? 'tasks_off' : 'gone' });

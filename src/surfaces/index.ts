@@ -25,6 +25,8 @@ export class Surfaces {
   readonly dashboards: DashboardService;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly pending = new Set<Promise<unknown>>();
+  /** What the state looked like when the tick last brought tasks and dashboards in line (null: never, e.g. after a start). */
+  private lastPrint: string | null = null;
 
   constructor(private readonly deps: Deps, checklist: Checklist, readonly policy: SurfacePolicy) {
     this.tasks = new TaskService(deps, checklist, policy);
@@ -74,19 +76,52 @@ export class Surfaces {
     return this.serial('the work-surface tick', async () => {
       const { config, clock } = this.deps;
       const quiet = isQuiet(this.deps.services.reminders.policy.quietHours, clock.now(), config.timezone);
-      if (config.surfaces.tasks) {
-        const n = await this.tasks.reconcile({ all: true }, { allowCreate: !quiet });
-        if (Object.values(n).some((x) => x > 0)) this.deps.logger.info(n, 'tasks reconciled');
+      // Tasks and dashboards are brought in line only when something they depend on changed since the last time.
+      const { print, campaigns } = await this.fingerprint(!quiet);
+      if (print !== this.lastPrint) {
+        if (config.surfaces.tasks) {
+          const n = await this.tasks.reconcile({ all: true }, { allowCreate: !quiet });
+          if (Object.values(n).some((x) => x > 0)) this.deps.logger.info(n, 'tasks reconciled');
+        }
+        await this.dashboards.syncCampaigns();
+        // The print from before this work: a change made meanwhile is seen next time (this work's own audit rows
+        // cost one more, idle, pass).
+        this.lastPrint = print;
       }
-      await this.urgent.run();
-      await this.dashboards.syncCampaigns();
-      await this.sendLinks();
+      await this.urgent.run(campaigns.filter((c) => c.status === 'OPEN'));
+      if (this.linksPending) await this.sendLinks();
     });
+  }
+
+  /**
+   * A cheap summary of everything tasks and dashboards are computed from. Every privileged change writes an audit row
+   * (campaigns, reviews, inspections, switches); checklist marks move Application.updatedAt; milestones can be moved;
+   * the sender can fail a task create. The date is left out on purpose: a later day never makes a task due that was
+   * not already (tasks are created only while the deadline is ahead).
+   */
+  private async fingerprint(allowCreate: boolean) {
+    const p = this.deps.prisma;
+    const [audit, apps, campaigns, failed] = await Promise.all([
+      p.auditLog.aggregate({ _max: { id: true } }),
+      p.application.aggregate({ _count: { _all: true }, _max: { id: true, updatedAt: true } }),
+      p.campaign.findMany({ select: { id: true, name: true, status: true, milestones: { select: { key: true, name: true, startsOn: true, endsOn: true }, orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } }),
+      p.outboxMessage.count({ where: { op: 'task.create', status: 'failed' } }),
+    ]);
+    return { print: JSON.stringify([audit._max.id, apps._count._all, apps._max.id, apps._max.updatedAt, campaigns, failed, allowCreate]), campaigns };
+  }
+
+  /** True while someone may still be waiting for a dashboard link (always after a start; set again by /dashboard). */
+  private linksPending = true;
+
+  /** /dashboard answered "being created": the link goes out once the Base is ready (this tick or `whenReady`). */
+  linkAwaited(): void {
+    this.linksPending = true;
   }
 
   /** Sends the dashboard link to everyone who asked while it was being made (once each). */
   async sendLinks(): Promise<number> {
     const waiting = await this.dashboards.pendingLinks();
+    if (!waiting.length) this.linksPending = false;
     for (const w of waiting) {
       const d = await this.dashboards.get(w.dashboardId);
       if (!d?.url) continue;
@@ -100,6 +135,7 @@ export class Surfaces {
 
   /** Sends the link as soon as the Base's tables exist (an outbox row resolving), instead of waiting for the next tick. */
   whenReady(outboxId: number): void {
+    this.linkAwaited();
     const p: Promise<unknown> = this.deps.sender
       .delivered(outboxId)
       .then(() => this.serial('sending a dashboard link', () => this.sendLinks()))

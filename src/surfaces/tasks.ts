@@ -84,7 +84,7 @@ export class TaskService {
     for (const r of rows) latest.set(baseKey(r.key), r);
     const existing: ExistingTask[] = [...latest.values()].map((r) => ({
       id: r.id, kind: r.kind as ExistingTask['kind'], refId: (r.kind === 'application' ? r.applicationId : r.inspectionId) ?? 0, milestone: r.milestone,
-      status: r.status as ExistingTask['status'], closeReason: r.closeReason, detail: JSON.parse(r.detail) as string[],
+      status: r.status as ExistingTask['status'], closeReason: r.closeReason, detail: JSON.parse(r.detail) as string[], dueOn: r.dueOn ? asLocalDate(r.dueOn) : null,
     }));
     const referenced = (kind: string) => existing.filter((e) => e.kind === kind).map((e) => e.refId);
 
@@ -171,18 +171,28 @@ export class TaskService {
     const next = t.rev + 1;
     const key = `task:${t.id}:r${next}`;
     const c = input.names.get(t.campaignId);
-    const description = (missing: string[]) => appTaskDescription(m, { campaign: c?.name ?? '', milestone: c?.ms.get(t.milestone) ?? t.milestone, dueOn: t.dueOn ?? '', unit: input.applications.find((x) => x.id === t.applicationId)?.unitName ?? '', tier: tier(input.applications.find((x) => x.id === t.applicationId)?.tier ?? ''), missing });
+    const dueOn = a.do === 'update' ? a.dueOn : (t.dueOn as LocalDate | null);
+    const app = input.applications.find((x) => x.id === t.applicationId);
+    const insp = input.inspections.find((x) => x.id === t.inspectionId);
+    const milestone = c?.ms.get(t.milestone) ?? t.milestone;
+    const description = (missing: string[]) => t.kind === 'inspection'
+      ? inspTaskDescription(m, { campaign: c?.name ?? '', milestone, dueOn, unit: insp?.unitName ?? '', tier: tier(insp?.tier ?? ''), kind: m.t(`inspection.kind.${insp?.kind ?? 'onsite'}`) })
+      : appTaskDescription(m, { campaign: c?.name ?? '', milestone, dueOn: dueOn ?? '', unit: app?.unitName ?? '', tier: tier(app?.tier ?? ''), missing });
     const from = a.do === 'reopen' ? 'completed' : 'open';
     if (t.status !== from) return false;
     if (a.do === 'delete') await this.enqueue('task.delete', t.id, t.assigneeOpenId, key, { taskId: t.id });
     else if (a.do === 'complete') await this.enqueue('task.patch', t.id, t.assigneeOpenId, key, { taskId: t.id, complete: true, data: { task: { completed_at: String(now.getTime()) }, update_fields: ['completed_at'] } });
     else if (a.do === 'reopen') await this.enqueue('task.patch', t.id, t.assigneeOpenId, key, { taskId: t.id, data: { task: { completed_at: '0', description: description(a.missing) }, update_fields: ['completed_at', 'description'] } });
-    else await this.enqueue('task.patch', t.id, t.assigneeOpenId, key, { taskId: t.id, data: { task: { description: description(a.missing) }, update_fields: ['description'] } });
+    else {
+      const dueChanged = a.dueOn !== t.dueOn;
+      const task = { description: description(a.missing), ...(dueChanged && a.dueOn ? { due: this.due(a.dueOn) } : {}) };
+      await this.enqueue('task.patch', t.id, t.assigneeOpenId, key, { taskId: t.id, data: { task, update_fields: dueChanged ? ['description', 'due'] : ['description'] } });
+    }
     const data =
       a.do === 'delete' ? { status: 'deleted', closedAt: now, closeReason: a.reason }
       : a.do === 'complete' ? { status: 'completed', closedAt: now, closeReason: a.reason }
       : a.do === 'reopen' ? { status: 'open', closedAt: null, closeReason: null, detail: JSON.stringify(a.missing) }
-      : { detail: JSON.stringify(a.missing) };
+      : { detail: JSON.stringify(a.missing), dueOn: a.dueOn };
     const res = await p.workTask.updateMany({ where: { id: t.id, rev: t.rev, status: from }, data: { ...data, rev: next } });
     if (res.count === 1 && a.do !== 'update') await audit(p, { actorId: ACTOR, action: `task.${a.do}`, target: `task:${t.id}`, before: { status: t.status }, after: { status: data.status ?? t.status, reason: 'reason' in a ? a.reason : undefined }, at: now });
     return res.count === 1;
@@ -193,12 +203,16 @@ export class TaskService {
     return {
       summary: text.summary,
       description: text.description,
-      // An all-day due date: noon keeps the same calendar date whether Feishu reads the timestamp in UTC or in the tenant's zone.
-      ...(dueOn ? { due: { timestamp: String(zonedDateTime(dueOn, '12:00', this.deps.config.timezone).getTime()), is_all_day: true } } : {}),
+      ...(dueOn ? { due: this.due(dueOn) } : {}),
       members: [{ id: assignee, type: 'user', role: 'assignee' }],
       origin: { platform_i18n_name: { zh_cn: this.deps.messages.t('surfaces.platform') }, href: { url: link, title: this.deps.messages.t('surfaces.open_chat') } },
       client_token: clientToken,
     };
+  }
+
+  /** An all-day due date: noon keeps the same calendar date whether Feishu reads the timestamp in UTC or in the tenant's zone. */
+  private due(on: LocalDate): { timestamp: string; is_all_day: true } {
+    return { timestamp: String(zonedDateTime(on, '12:00', this.deps.config.timezone).getTime()), is_all_day: true };
   }
 
   private async enqueue<K extends 'task.create' | 'task.patch' | 'task.delete'>(op: K, taskId: number, assignee: string, dedupeKey: string, content: SurfaceContent<K>): Promise<void> {
@@ -225,7 +239,7 @@ export class TaskService {
       if (row) this.deps.logger.error({ taskId: o.id, reason: row.lastError }, 'Feishu refused to create a task; it is not retried until /tasks 开启 (check the task:task:write scope and that the assignee is in the app’s availability)');
       else this.deps.logger.warn({ taskId: o.id }, 'task recorded without its create call (a crash in between); it is replaced by a new one');
       const res = await p.workTask.updateMany({ where: { id: o.id, status: 'open', guid: null }, data: { status: 'deleted', closedAt: now, closeReason: reason } });
-      if (res.count && row) await audit(p, { actorId: ACTOR, action: 'task.create_failed', target: `task:${o.id}`, before: { status: 'open' }, after: { status: 'deleted', reason: row.lastError }, at: now });
+      if (res.count) await audit(p, { actorId: ACTOR, action: row ? 'task.create_failed' : 'task.replaced', target: `task:${o.id}`, before: { status: 'open' }, after: { status: 'deleted', reason: row?.lastError ?? 'recorded without its create call' }, at: now });
     }
   }
 }

@@ -14,6 +14,13 @@ import type { SurfacePolicy } from './policy.ts';
 const ACTOR = 'system:urgent';
 const DAY_MS = 86_400_000;
 
+/** An open campaign with its milestones, as the tick already has them. */
+export interface OpenCampaign {
+  id: number;
+  name: string;
+  milestones: Array<{ key: string; name: string; startsOn: string; endsOn: string | null }>;
+}
+
 export interface UrgentResult {
   campaignId: number;
   milestone: string;
@@ -25,14 +32,12 @@ export interface UrgentResult {
 export class UrgentService {
   constructor(private readonly deps: Deps, private readonly policy: SurfacePolicy) {}
 
-  /** Runs every escalation whose time has come and that has not run yet; each runs once. */
-  async run(): Promise<UrgentResult[]> {
+  /** Runs every escalation of these open campaigns whose time has come and that has not run yet; each runs once. */
+  async run(campaigns: OpenCampaign[]): Promise<UrgentResult[]> {
     const { prisma, clock, config } = this.deps;
     const now = clock.now();
-    const reminders = this.deps.services.reminders;
-    const quiet = reminders.policy.quietHours;
+    const quiet = this.deps.services.reminders.policy.quietHours;
     if (isQuiet(quiet, now, config.timezone)) return [];
-    const campaigns = await prisma.campaign.findMany({ where: { status: 'OPEN' }, include: { milestones: true } });
     const out: UrgentResult[] = [];
     for (const c of campaigns) {
       for (const key of this.policy.urgent.milestones) {

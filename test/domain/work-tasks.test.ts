@@ -14,7 +14,7 @@ const campaign = (over: Partial<TaskCampaign> = {}): TaskCampaign => ({
 });
 const app = (over: Partial<TaskApplication> = {}): TaskApplication => ({ id: 10, campaignId: 1, status: 'DRAFT', managerOpenId: 'ou_m', unitName: '甲支行', tier: 'qian', missing: ['1. 申报表', '3. 制度'], ...over });
 const insp = (over: Partial<TaskInspection> = {}): TaskInspection => ({ id: 7, campaignId: 1, applicationId: 10, inspectorOpenId: 'ou_i', status: 'ASSIGNED', unitName: '甲支行', tier: 'qian', kind: 'onsite', ...over });
-const task = (over: Partial<ExistingTask> = {}): ExistingTask => ({ id: 100, kind: 'application', refId: 10, milestone: 'apply_deadline', status: 'open', closeReason: null, detail: ['1. 申报表', '3. 制度'], ...over });
+const task = (over: Partial<ExistingTask> = {}): ExistingTask => ({ id: 100, kind: 'application', refId: 10, milestone: 'apply_deadline', status: 'open', closeReason: null, detail: ['1. 申报表', '3. 制度'], dueOn: d('2026-05-31'), ...over });
 
 function plan(o: { today?: string; enabled?: boolean; c?: Partial<TaskCampaign>; apps?: readonly TaskApplication[]; insps?: readonly TaskInspection[]; existing?: readonly ExistingTask[] }) {
   const input: TaskPlanInput = {
@@ -43,6 +43,7 @@ describe('a manager’s task per application and milestone', () => {
   it.each([
     ['same items: nothing to do', { apps: [app()] }, []],
     ['an item done: update', { apps: [app({ missing: ['3. 制度'] })] }, ['update #100']],
+    ['the deadline extended: update (the due date follows)', { apps: [app()], c: { milestones: [{ key: 'apply_deadline', startsOn: d('2026-06-15'), endsOn: null, tiers: ['qian'] }] } }, ['update #100']],
     ['every item done: complete', { apps: [app({ missing: [] })] }, ['complete #100 items_done']],
     ['submitted: complete', { apps: [app({ status: 'SUBMITTED', missing: [] })] }, ['complete #100 submitted']],
     ['campaign closed: delete', { apps: [app()], c: { status: 'CLOSED' } }, ['delete #100 campaign_closed']],
@@ -79,8 +80,17 @@ describe('an inspector’s task per assigned check', () => {
     ['round announced: delete', insp(), { status: 'ANNOUNCED' }, ['delete #5 round_over']],
     ['tasks switched off: delete', insp(), { tasksEnabled: false }, ['delete #5 tasks_off']],
     ['still assigned: nothing', insp(), {}, []],
+    ['the inspection window moved: update', insp(), { milestones: [{ key: 'inspection', startsOn: d('2026-06-01'), endsOn: d('2026-08-15'), tiers: ['qian'] }] }, ['update #5']],
   ] as const)('an open task, %s', (_name, i, c, expected) => {
-    expect(plan({ insps: [i], c, existing: [task({ id: 5, kind: 'inspection', refId: 7, milestone: 'inspection', detail: [] })] })).toEqual(expected);
+    expect(plan({ insps: [i], c: c as Partial<TaskCampaign>, existing: [task({ id: 5, kind: 'inspection', refId: 7, milestone: 'inspection', detail: [], dueOn: d('2026-07-31') })] })).toEqual(expected);
+  });
+
+  it('an update carries the new due date', () => {
+    const input: TaskPlanInput = {
+      today: d('2026-03-02'), enabled: true, applicationMilestones: ['apply_deadline'], inspectionMilestone: 'inspection',
+      campaigns: [campaign({ milestones: [{ key: 'apply_deadline', startsOn: d('2026-06-15'), endsOn: null, tiers: ['qian'] }] })], applications: [app()], inspections: [], existing: [task()],
+    };
+    expect(planTasks(input)).toEqual([{ do: 'update', taskId: 100, missing: ['1. 申报表', '3. 制度'], dueOn: '2026-06-15' }]);
   });
 
   it('a check without a dated inspection milestone gets a task with no due date', () => {
