@@ -15,8 +15,12 @@ import { inChunks } from '../store/chunks.ts';
 import type { Deps } from '../pipeline/context.ts';
 import type { SurfacePolicy } from './policy.ts';
 
-/** Outbox lanes for task calls: each lane sends one call at a time, ≤ 5 a second, so two lanes stay under task v2's 10/s. */
-export const TASK_LANES = 2;
+/**
+ * Outbox lanes for task calls. A lane sends one call at a time, at most 5 a second (the sender's per-chat window), so one
+ * lane keeps task v2 at half its documented 10 calls a second: headroom for a call that reaches Feishu late, which
+ * Feishu counts when it arrives and the sender counted when it left.
+ */
+export const TASK_LANES = 1;
 const ACTOR = 'system:tasks';
 
 export type TaskScope = { all: true } | { applicationIds: number[] } | { inspectionIds: number[] };

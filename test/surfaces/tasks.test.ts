@@ -112,6 +112,18 @@ describe('a manager’s task', () => {
     expect(await h.prisma.auditLog.count({ where: { action: { in: ['task.complete', 'task.reopen'] } } })).toBe(3);
   });
 
+  it('follows a deadline that is moved: the due date and the description change, in one patch', async () => {
+    const id = await world();
+    await h.prisma.milestone.update({ where: { campaignId_key: { campaignId: id, key: 'apply_deadline' } }, data: { startsOn: '2026-06-15' } });
+    await h.app.scheduler.tick();
+    await h.app.settle();
+    const [t] = tasksOf(h, MGR);
+    expect(t!.due).toEqual({ timestamp: String(local('2026-06-15', '12:00').getTime()), is_all_day: true });
+    expect(t!.description).toContain('申报截止：2026-06-15');
+    expect(t!.history).toEqual(['create', 'patch:description,due']);
+    expect(await appTask()).toMatchObject({ dueOn: '2026-06-15', rev: 1 });
+  });
+
   it('is deleted when the campaign closes', async () => {
     await world();
     await closeCampaign(h);
@@ -132,6 +144,31 @@ describe('a manager’s task', () => {
     expect(textOf(reminder)).toContain('清单已放在飞书任务「补齐申报材料：示范银行北京分行朝阳支行（千佳）」中');
     expect(textOf(reminder)).toContain(`[打开任务](${tasksOf(h, MGR)[0]!.url})`);
     expect(textOf(reminder)).not.toContain('网点服务管理制度');
+  });
+});
+
+describe('many tasks at once', () => {
+  it('150 drafts get their tasks on the next tick, within task v2’s 10 calls a second (the bot keeps to 5), without a single 429', async () => {
+    h = await surfaceHarness({ secretariat: [SEC], limits: true });
+    await regionsAndGroups(h);
+    const campaignId = await openCampaign(h, '2026年度评选', '2026-05-31');
+    const bank = await h.prisma.memberUnit.findFirstOrThrow();
+    const region = await h.prisma.region.findFirstOrThrow();
+    const units = await h.prisma.unit.createManyAndReturn({ data: Array.from({ length: 150 }, (_, i) => ({ name: `网点${i}`, memberUnitId: bank.id, regionId: region.id })) });
+    units.forEach((_, i) => h.fake.addUser({ openId: `ou_m${i}`, name: `负责人${i}` }));
+    await h.prisma.application.createMany({ data: units.map((u, i) => ({ campaignId, unitId: u.id, tier: 'qian', status: 'DRAFT', managerOpenId: `ou_m${i}` })) });
+    await h.app.scheduler.tick();
+    await h.app.settle();
+    expect(h.fake.surfaces.tasks.size).toBe(150);
+    expect(h.fake.rateLimited).toBe(0);
+    const at = taskCreates(h).map((c) => c.at.getTime()).sort((a, b) => a - b);
+    let peak = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i]! - at[j]! >= 1000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    expect(peak).toBeLessThanOrEqual(10);
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(29_000); // one lane: ≤ 5 a second, so 150 calls take ≥ 29 s of paced time
   });
 });
 
