@@ -59,8 +59,8 @@ export class DashboardService {
         return row;
       });
     }
-    const lane = `base:${d.id}`;
-    const send = (op: 'base.create' | 'base.table' | 'base.cleanup' | 'base.share', content: object, dedupeKey: string) => this.deps.sender.enqueue({ op, msgType: 'surface', lane, content, dedupeKey });
+    const bucket = `base:${d.id}`;
+    const send = (op: 'base.create' | 'base.table' | 'base.cleanup' | 'base.share', content: object, dedupeKey: string) => this.deps.sender.enqueue({ op, msgType: 'surface', bucket, lane: 'bulk', content, dedupeKey });
     // Enqueued on every call (each under its own key, so only the first counts): a crash after the dashboard row was
     // written still ends with the Base being made.
     await send('base.create', { dashboardId: d.id, name, timeZone: this.deps.config.timezone }, baseCreateKey(d.id));
@@ -106,7 +106,7 @@ export class DashboardService {
         // value that changes back later is still sent.
         const now = this.deps.clock.now();
         const digest = createHash('sha256').update(batch.map((r) => `${r.applicationId}:${last.get(r.applicationId) ?? ''}>${r.hash}`).join(',')).digest('hex').slice(0, 24);
-        await this.deps.sender.enqueue({ op: 'base.records', msgType: 'surface', lane: `base:${dashboardId}`, content: { dashboardId, tableKey, entries: batch.map((r) => ({ applicationId: r.applicationId, fields: r.fields })) }, dedupeKey: `dash:${dashboardId}:${tableKey}:${digest}:${now.getTime()}` });
+        await this.deps.sender.enqueue({ op: 'base.records', msgType: 'surface', bucket: `base:${dashboardId}`, lane: 'bulk', content: { dashboardId, tableKey, entries: batch.map((r) => ({ applicationId: r.applicationId, fields: r.fields })) }, dedupeKey: `dash:${dashboardId}:${tableKey}:${digest}:${now.getTime()}` });
         // New rows in a few multi-row inserts; changed ones one by one (few once the first sync is done).
         const fresh = batch.filter((r) => !last.has(r.applicationId));
         const changedOnes = batch.filter((r) => last.has(r.applicationId));

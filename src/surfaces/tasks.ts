@@ -220,7 +220,7 @@ export class TaskService {
   }
 
   private async enqueue<K extends 'task.create' | 'task.patch' | 'task.delete'>(op: K, taskId: number, assignee: string, dedupeKey: string, content: SurfaceContent<K>): Promise<void> {
-    await this.deps.sender.enqueue({ op, msgType: 'surface', lane: `tasks:${taskId % TASK_LANES}`, userId: assignee, content, dedupeKey });
+    await this.deps.sender.enqueue({ op, msgType: 'surface', bucket: `tasks:${taskId % TASK_LANES}`, lane: 'bulk', userId: assignee, content, dedupeKey });
   }
 
   /**

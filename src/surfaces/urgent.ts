@@ -66,8 +66,9 @@ export class UrgentService {
     const now = clock.now();
     const tiers = this.deps.services.cycle.milestones.find((x) => x.id === milestone)?.tiers;
     const incomplete = (await this.deps.services.reminderSources.applications.incomplete(c.id)).filter((a) => a.missing.length > 0 && (!tiers || tiers.includes(a.tier)));
-    // The latest reminder of this milestone each manager was sent (the due-day one, normally).
-    const sent = await prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `reminder:${c.id}:${milestone}:` }, status: 'sent', messageId: { not: null } }, select: { dedupeKey: true, messageId: true }, orderBy: { id: 'asc' } });
+    // The latest reminder of this milestone each manager was sent (the due-day one, normally). Keys read
+    // reminder:<campaign>:<milestone>@<date>:<offset>:<recipient> (reminderKey in src/domain/reminders.ts).
+    const sent = await prisma.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `reminder:${c.id}:${milestone}@` }, status: 'sent', messageId: { not: null } }, select: { dedupeKey: true, messageId: true }, orderBy: { id: 'asc' } });
     const lastTo = new Map<string, string>();
     for (const r of sent) {
       const m = /:manager:(.+)$/.exec(r.dedupeKey ?? '');
@@ -93,7 +94,7 @@ export class UrgentService {
       secretariat: [...new Set(grants.filter((g) => g.role === 'secretariat').map((g) => g.openId))],
     });
     for (const u of plan.urgent) {
-      await this.deps.sender.enqueue({ op: 'urgent', msgType: 'surface', lane: `p2p:${u.openId}`, userId: u.openId, content: { messageId: u.messageId, openIds: [u.openId] }, dedupeKey: `urgent:${c.id}:${milestone}:${u.openId}` });
+      await this.deps.sender.enqueue({ op: 'urgent', msgType: 'surface', bucket: `p2p:${u.openId}`, lane: 'bulk', userId: u.openId, content: { messageId: u.messageId, openIds: [u.openId] }, dedupeKey: `urgent:${c.id}:${milestone}:${u.openId}` });
     }
     const tier = (id: string) => tierName(this.deps.services.cycle, id);
     for (const n of plan.notices) {

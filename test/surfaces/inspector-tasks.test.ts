@@ -55,6 +55,6 @@ describe('an inspector’s task', () => {
     await h.app.scheduler.tick();
     await h.app.settle();
     const reminder = h.fake.messagesTo(INSP).filter((m) => textOf(m).includes('检查安排')).at(-1)!;
-    expect(textOf(reminder)).toContain(`乙支行（千佳，onsite）（飞书任务：[打开](${tasksOf(h, INSP)[0]!.url})）`);
+    expect(textOf(reminder)).toContain(`乙支行（千佳，现场检查）（飞书任务：[打开](${tasksOf(h, INSP)[0]!.url})）`);
   });
 });
