@@ -36,6 +36,10 @@ import { buildFeatures } from './features.ts';
 import { RulesService, type RulesSource } from './rules/service.ts';
 import { Surfaces } from './surfaces/index.ts';
 import { loadSurfacePolicyFile, type SurfacePolicy } from './surfaces/policy.ts';
+import { Atomic } from './store/atomic.ts';
+import { ParticipationStore } from './store/participation.ts';
+import { loadPlansFile, loadProcessFile } from './store/process.ts';
+import type { PlanChecklist, ProcessRules } from './domain/process-rules.ts';
 
 export interface AppOptions {
   config: Config;
@@ -59,6 +63,10 @@ export interface AppOptions {
   rulesSource?: RulesSource;
   /** Tasks, urgent escalation and dashboard rules (default: prompts/zh-CN/surfaces.yaml, validated here). */
   surfacePolicy?: SurfacePolicy;
+  /** Our readings of the 管理办法 and per-person limits (default: prompts/zh-CN/process.yaml, validated here). */
+  process?: ProcessRules;
+  /** The 备案 checklist (default: prompts/zh-CN/plans.yaml). */
+  plans?: PlanChecklist;
 }
 
 export interface App {
@@ -137,8 +145,12 @@ export function createApp(o: AppOptions): App {
     results: new ResultStore(o.prisma, now, rubrics, inspections),
     rules: new RulesService(o.prisma, now, o.rulesSource),
     surfaces: undefined as unknown as Services['surfaces'],
+    process: o.process ?? loadProcessFile(cycle),
+    plans: o.plans ?? loadPlansFile(),
+    participation: new ParticipationStore(o.prisma, o.config.timezone),
   };
-  const deps: Deps = { config: o.config, prisma: o.prisma, fast, sender, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
+  const atomic = new Atomic({ prisma: o.prisma, sender, logger: o.logger, clock: o.clock });
+  const deps: Deps = { config: o.config, prisma: o.prisma, fast, sender, atomic, clock: o.clock, logger: o.logger, messages, lark: o.lark, botOpenId: () => botOpenId, services };
   const applyServices = new ApplicationFlowServices(deps, checklist);
   services.apply = { flow: new ApplyFlow(deps, applyServices), app: applyServices };
   services.surfaces = new Surfaces(deps, checklist, o.surfacePolicy ?? loadSurfacePolicyFile({ cycle, reminders: reminderPolicy }));

@@ -51,6 +51,7 @@ import { rulesReply } from './commands/rules-reply.ts';
 import { rulesFlow } from './flows/rules/flow.ts';
 import { dashboard } from './commands/dashboard.ts';
 import { tasksSwitch } from './commands/tasks-switch.ts';
+import { managerClaim, managerClaimDecide } from './commands/manager-claim.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
@@ -67,6 +68,7 @@ export function buildFeatures(deps: Deps): RouterParts {
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
     welcomeDo,
     rulesForward, rulesReply,
+    managerClaim, managerClaimDecide,
   ] as CardAction<unknown>[];
   return {
     commands,
@@ -77,5 +79,6 @@ export function buildFeatures(deps: Deps): RouterParts {
     // First contact: a person opens the chat, clicks the bot menu, or adds the bot to a group.
     events: [welcomeOnEnter, botMenu, botAdded],
     authorize: (userId, cmd) => deps.services.roles.allows(userId, cmd.roles),
+    lists: (userId, cmd) => deps.services.roles.lists(userId, cmd.roles),
   };
 }

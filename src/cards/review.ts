@@ -29,7 +29,12 @@ function decisionForm(name: string, reasonLabel: string, buttons: Array<{ label:
   };
 }
 
-export function reviewCard(m: Messages, stage: ReviewStage, a: ApplicationView, tierName: string, p: Progress) {
+/**
+ * The card a reviewer decides on. Its buttons carry only the application id and the decision: the stage, tier, bank
+ * and region are read from the database when it is clicked. At the member stage a 百佳 candidate is qualified
+ * (资格审定, 第九条（三）) and any other is filed (报备, 第九条（二）).
+ */
+export function reviewCard(m: Messages, stage: ReviewStage, a: ApplicationView, tierName: string, p: Progress, qualify = a.tier === 'bai') {
   const body = md(
     m.t('review.body', {
       unit: userText(a.unit.name, 60),
@@ -41,17 +46,23 @@ export function reviewCard(m: Messages, stage: ReviewStage, a: ApplicationView, 
       total: p.total,
     }),
   );
+  const decide = (d: 'approve' | 'reject') => ({ a: 'review.decide', app: a.id, d });
   const form =
     stage === 'member'
       ? decisionForm(`member_${a.id}`, m.t('review.reason_label'), [
-          { label: m.t('review.approve_member'), value: { a: 'review.decide', stage, app: a.id, d: 'approve' }, type: 'primary_filled' },
-          { label: m.t('review.reject_member'), value: { a: 'review.decide', stage, app: a.id, d: 'reject' }, type: 'danger' },
+          { label: m.t(qualify ? 'review.approve_member' : 'review.file_member'), value: decide('approve'), type: 'primary_filled' },
+          { label: m.t(qualify ? 'review.reject_member' : 'review.not_file_member'), value: decide('reject'), type: 'danger' },
         ])
       : decisionForm(`region_${a.id}`, m.t('review.reason_label'), [
-          { label: m.t('review.recommend'), value: { a: 'review.decide', stage, app: a.id, d: 'approve' }, type: 'primary_filled' },
-          { label: m.t('review.reject_region'), value: { a: 'review.decide', stage, app: a.id, d: 'reject' }, type: 'danger' },
+          { label: m.t('review.recommend'), value: decide('approve'), type: 'primary_filled' },
+          { label: m.t('review.reject_region'), value: decide('reject'), type: 'danger' },
         ]);
-  return card(m.t(stage === 'member' ? 'review.member_title' : 'review.region_title', { unit: userText(a.unit.name, 40) }), [body, form], 'wathet');
+  return card(reviewTitle(m, stage, a.unit.name, qualify), [body, form], 'wathet');
+}
+
+export function reviewTitle(m: Messages, stage: ReviewStage, unit: string, qualify: boolean): string {
+  const key = stage === 'region' ? 'review.region_title' : qualify ? 'review.member_title' : 'review.filing_title';
+  return m.t(key, { unit: userText(unit, 40) });
 }
 
 /** The card once decided: no buttons left, the decision and who made it. */
@@ -59,10 +70,12 @@ export function decidedCard(m: Messages, title: string, text: string, ok: boolea
   return card(title, [md(text)], ok ? 'green' : 'grey');
 }
 
-export function specialCaseCard(m: Messages, sc: SpecialCaseView) {
+/** The secretariat's decision card; `unit` names the unit (and its bank and region) an approval will be bound to. */
+export function specialCaseCard(m: Messages, sc: SpecialCaseView, unit?: { bank: string; region: string }) {
   // A failure filed since the exclusion list became data carries its reason as the manager saw it.
   const failures = sc.failures.map((f) => m.t('verdict.failure_line', { item: itemNo(m, f.clause), reason: (f as { reason?: string }).reason ?? m.t(`verdict.reasons.${f.code}`), fix: '' })).join('\n');
   return card(m.t('special.card_title', { id: sc.id }), [
+    ...(unit ? [md(m.t('special.card_unit', { unit: userText(sc.unitName, 60), bank: userText(unit.bank, 40), region: userText(unit.region, 30) }))] : []),
     md(m.t('special.card_body', { manager: sc.managerOpenId, explanation: userText(sc.explanation ?? '', 500), failures })),
     md(m.t('special.written_note')),
     decisionForm(`special_${sc.id}`, m.t('special.reason_label'), [

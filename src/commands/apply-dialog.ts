@@ -63,8 +63,9 @@ export const applyStep = ['apply.begin', 'apply.special', 'apply.cancel'].map((a
       }
       if (s.state.step.kind !== 'verdict') return ctx.toast('warning', ctx.t('apply.stale_card'));
       if (v.a === 'apply.begin') return flow.begin(ctx, s);
-      const next = await flow.sessions.save(s, { ...s.state, step: { kind: 'special_explain' } });
-      await ctx.sendToUser(ctx.userId, ctx.t('special.ask'), `special:ask:${next.version}:${ctx.userId}`);
+      // An approval is bound to one unit: the dialog asks for its name, bank and region, then the reason.
+      const next = await flow.sessions.save(s, { ...s.state, purpose: 'special', step: { kind: 'unit_name' } });
+      await ctx.sendToUser(ctx.userId, `${ctx.t('special.ask_unit')}\n${ctx.t('unit.ask_name')}`, `special:ask:${next.version}:${ctx.userId}`);
       return ctx.toast('info', ctx.t('special.ask_toast'));
     },
   }),

@@ -3,7 +3,11 @@ import type { CardContext, MessageContext } from '../pipeline/context.ts';
 import type { CampaignStatus, CampaignView } from '../store/campaigns.ts';
 import type { CandidateView, InspectionView } from '../store/inspections.ts';
 import { CHECK_KINDS, findItem, type CheckKind, type Rubric } from '../domain/rubric.ts';
-import { formatPoints, type DeductionProblem } from '../domain/scoring.ts';
+import { formatPoints, type Deduction, type DeductionProblem } from '../domain/scoring.ts';
+import { decideInspection, type InspectionMove } from '../domain/inspection.ts';
+import type { Refusal } from '../domain/decision.ts';
+import type { Db } from '../store/db.ts';
+import { grantsIn } from '../store/roles.ts';
 import { tierName } from '../store/cycle.ts';
 import { textSafe } from '../cards/markdown.ts';
 
@@ -102,16 +106,59 @@ export function problemText(ctx: BaseCtx, rubric: Rubric, p: DeductionProblem): 
 
 export type Owned = { ok: true; ins: InspectionView; candidate: CandidateView; rubric: Rubric } | { ok: false; text: string };
 
-/** Loads an inspection the caller may score: theirs, still open, with no conflict of interest. */
+/**
+ * Whether the caller may make `move` on check `id` now: the check and its candidate, the caller's grants and banks are
+ * read through `db` (pass the transaction that will write). Decided in src/domain/inspection.ts; null when there is no
+ * such check.
+ */
+export async function inspectionDecision(ctx: BaseCtx, db: Db, id: number, move: InspectionMove) {
+  const ins = await ctx.services.inspections.get(id, db);
+  const candidate = ins && (await ctx.services.inspections.candidate(ins.applicationId, db));
+  if (!ins || !candidate) return null;
+  const banks = await ctx.services.inspections.banksOf(ins.inspectorOpenId, db);
+  const actor = { openId: ctx.userId, grants: await grantsIn(db, ctx.userId) };
+  const d = decideInspection(actor, { status: ins.status, inspectorOpenId: ins.inspectorOpenId, tier: candidate.tier, regionId: candidate.region.id, conflictBank: banks.includes(candidate.unit.memberUnitId) ? candidate.bank.name : null }, move);
+  return { d, ins, candidate };
+}
+
+/** The words for an inspection refusal, keeping the inspector-facing texts of score.* where they exist. */
+function refusalFor(ctx: BaseCtx, id: number, r: Refusal, bank?: string): string {
+  if (r.code === 'not_yours') return ctx.t('score.not_yours', { id });
+  if (r.code === 'conflict') return ctx.t('score.conflict', { id, bank: plain(bank ?? String(r.params?.bank ?? ''), 30) });
+  if (r.code === 'state') return ctx.t(r.params?.state === 'SUBMITTED' ? 'score.already_submitted' : 'score.recused', { id });
+  return ctx.refusalText(r);
+}
+
+/**
+ * Loads a check the caller may score: theirs, still open, with no conflict of interest, and — read fresh — an
+ * inspector role that covers it (a revoked inspector's buttons do nothing). Refusals are audited.
+ */
 export async function ownInspection(ctx: BaseCtx, id: number, opts: { open?: boolean } = { open: true }): Promise<Owned> {
-  const ins = await ctx.services.inspections.get(id);
-  if (!ins || ins.inspectorOpenId !== ctx.userId) return { ok: false, text: ctx.t('score.not_yours', { id }) };
-  const candidate = await ctx.services.inspections.candidate(ins.applicationId);
-  if (!candidate) return { ok: false, text: ctx.t('score.not_yours', { id }) };
-  if (opts.open !== false && ins.status !== 'ASSIGNED') return { ok: false, text: ctx.t(ins.status === 'SUBMITTED' ? 'score.already_submitted' : 'score.recused', { id }) };
-  const conflict = await conflictOf(ctx, ctx.userId, candidate);
-  if (conflict) return { ok: false, text: ctx.t('score.conflict', { id, bank: plain(conflict, 30) }) };
+  const got = await inspectionDecision(ctx, ctx.deps.prisma, id, 'draft');
+  if (!got) return { ok: false, text: ctx.t('score.not_yours', { id }) };
+  const { d, ins, candidate } = got;
+  const closedOnly = d.kind === 'refused' && d.refusal.code === 'state' && opts.open === false;
+  if (d.kind === 'refused' && !closedOnly) {
+    await ctx.refused('inspection.score', `inspection:${id}`, d.refusal);
+    return { ok: false, text: refusalFor(ctx, id, d.refusal) };
+  }
   const rubric = ctx.services.rubrics.get(ins.rubricId);
   if (!rubric) return { ok: false, text: ctx.t('score.rubric_missing', { rubric: ins.rubricId }) };
   return { ok: true, ins, candidate, rubric };
+}
+
+/**
+ * Saves draft deductions after re-checking, in the same transaction, that the caller may still score this check.
+ * Returns the refusal's words, or null once saved.
+ */
+export async function saveDraftChecked(ctx: BaseCtx, id: number, entries: readonly Deduction[]): Promise<string | null> {
+  return ctx.deps.atomic.run(async (w) => {
+    const got = await inspectionDecision(ctx, w.tx, id, 'draft');
+    if (!got) return ctx.t('score.not_yours', { id });
+    if (got.d.kind === 'refused') {
+      await w.refused({ actorId: ctx.userId, act: 'inspection.draft', target: `inspection:${id}`, refusal: got.d.refusal });
+      return refusalFor(ctx, id, got.d.refusal);
+    }
+    return (await ctx.services.inspections.saveDraft(ctx.userId, id, entries, w.tx)) ? null : ctx.t('score.already_submitted', { id });
+  });
 }

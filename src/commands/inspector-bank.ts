@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineCommand } from './types.ts';
 import { openIdFrom, plain } from './inspection-shared.ts';
 import { personName } from './inspect-assign.ts';
+import { decideRecordBank } from '../domain/inspection.ts';
 
 export const args = z
   .array(z.string())
@@ -23,20 +24,29 @@ export const inspectorBank = defineCommand({
   roles: ['secretariat', 'regional_admin', 'inspector'],
   args,
   async handle(ctx, a) {
-    const { roles, directory, inspections } = ctx.services;
-    const admin = (await roles.has(ctx.userId, 'secretariat')) || (await roles.grantsOf(ctx.userId)).some((g) => g.role === 'regional_admin');
-    // An inspector may declare their own bank (it can only narrow what they inspect); only admins record others'.
-    if (!admin && a.user !== ctx.userId) {
-      await ctx.reply(ctx.t('inspector_bank.self_only'));
+    const { directory, inspections } = ctx.services;
+    const bank = await directory.bankByName(a.bank);
+    // Recording a bank blocks an inspector from its units, so it is guarded like any privileged act (src/domain/inspection.ts):
+    // both people's grants are read, and the record written, in one transaction.
+    const r = await ctx.deps.atomic.run(async (w) => {
+      const d = decideRecordBank(await w.actor(ctx.userId), await w.actor(a.user));
+      if (d.kind === 'refused') {
+        await w.refused({ actorId: ctx.userId, act: 'inspector.bank', target: a.user, refusal: d.refusal });
+        return { refused: d.refusal };
+      }
+      if (!bank) return { created: false };
+      return { created: await inspections.recordBankIn(w, ctx.userId, a.user, bank.id) };
+    });
+    if ('refused' in r && r.refused) {
+      await ctx.reply(ctx.refusalText(r.refused));
       return;
     }
-    const bank = await directory.bankByName(a.bank);
     if (!bank) {
       await ctx.reply(ctx.t('inspector_bank.unknown_bank', { bank: plain(a.bank, 40), known: (await directory.banks()).map((b) => b.name).join('、') || ctx.t('quota.none') }));
       return;
     }
     const name = plain(await personName(ctx, a.user), 30);
-    const created = await inspections.recordBank(ctx.userId, a.user, bank.id);
+    const created = 'created' in r && !!r.created;
     const open = await inspections.openFor(a.user);
     const clashing: number[] = [];
     for (const ins of open) {

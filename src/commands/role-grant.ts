@@ -5,6 +5,7 @@ import { defineCommand } from './types.ts';
 import { ROLES, ROLE_SCOPE, type Role } from '../store/roles.ts';
 import { userText } from '../cards/markdown.ts';
 import type { MessageContext } from '../pipeline/context.ts';
+import { holds, isSecretariat } from '../domain/grants.ts';
 
 /** Role names as people type them, in Chinese or English. */
 const ROLE_ALIASES: Record<string, Role> = {
@@ -33,7 +34,8 @@ export const args = z
 /** Resolves the scope name for a role; returns an error text when the role needs a scope it did not get. */
 async function resolveScope(ctx: MessageContext, role: Role, scope?: string): Promise<{ type: '' | 'region' | 'member'; id: number } | string> {
   const type = ROLE_SCOPE[role];
-  const required = role === 'regional_admin' || role === 'member_admin';
+  // A branch manager is tied to the bank whose units they apply for (issue 11), so that role needs its bank too.
+  const required = role === 'regional_admin' || role === 'member_admin' || role === 'branch_manager';
   if (!type || (!scope && !required)) return { type: '', id: 0 };
   if (!scope) return ctx.t(type === 'region' ? 'role.need_region' : 'role.need_bank', { role: ctx.t(`roles.${role}`) });
   const id = await ctx.services.directory.scopeId(type, scope);
@@ -41,11 +43,25 @@ async function resolveScope(ctx: MessageContext, role: Role, scope?: string): Pr
   return { type, id };
 }
 
+/**
+ * The secretariat grants and revokes every role. A bank's member-unit admin may grant and revoke only the 网点负责人
+ * role, only for their own bank (a bank vouches for its own branch managers). Refusals are audited.
+ */
+async function mayChange(ctx: MessageContext, role: Role, scope: { type: '' | 'region' | 'member'; id: number }, act: string): Promise<boolean> {
+  const actor = { openId: ctx.userId, grants: await ctx.services.roles.grantsOf(ctx.userId) };
+  if (isSecretariat(actor)) return true;
+  if (role === 'branch_manager' && scope.type === 'member' && holds(actor, 'member_admin', { type: 'member', id: scope.id })) return true;
+  const refusal = role === 'branch_manager' ? { code: 'claim_scope', needRoles: ['member_admin', 'secretariat'] as Role[] } : { code: 'role', needRoles: ['secretariat'] as Role[] };
+  await ctx.refused(act, `role:${role}`, refusal);
+  await ctx.reply(ctx.refusalText(refusal));
+  return false;
+}
+
 export const roleGrant = defineCommand({
   name: 'role grant',
   triggers: ['/role grant', '/授予角色'],
   summaryKey: 'commands.role_grant',
-  roles: ['secretariat'],
+  roles: ['secretariat', 'member_admin'],
   args,
   async handle(ctx, a) {
     const scope = await resolveScope(ctx, a.role, a.scope);
@@ -53,6 +69,7 @@ export const roleGrant = defineCommand({
       await ctx.reply(scope);
       return;
     }
+    if (!(await mayChange(ctx, a.role, scope, 'role.grant'))) return;
     const name = ctx.msg.mentions.find((m) => m.openId === a.user)?.name;
     const created = await ctx.services.roles.grant(ctx.userId, a.user, { role: a.role, scopeType: scope.type, scopeId: scope.id }, name);
     const where = scope.type ? await ctx.services.directory.scopeName(scope.type, scope.id) : ctx.t('role.national');
@@ -64,7 +81,7 @@ export const roleRevoke = defineCommand({
   name: 'role revoke',
   triggers: ['/role revoke', '/撤销角色'],
   summaryKey: 'commands.role_revoke',
-  roles: ['secretariat'],
+  roles: ['secretariat', 'member_admin'],
   args,
   async handle(ctx, a) {
     let scope: { type: 'region' | 'member'; id: number } | undefined;
@@ -76,6 +93,7 @@ export const roleRevoke = defineCommand({
       }
       if (s.type) scope = { type: s.type, id: s.id };
     }
+    if (!(await mayChange(ctx, a.role, scope ?? { type: '', id: 0 }, 'role.revoke'))) return;
     if (a.role === 'secretariat' && a.user === ctx.userId) {
       await ctx.reply(ctx.t('role.not_self'));
       return;

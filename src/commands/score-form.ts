@@ -2,7 +2,7 @@
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCardAction } from './types.ts';
-import { candidateLabel, kindLabel, ownInspection, problemText } from './inspection-shared.ts';
+import { candidateLabel, kindLabel, ownInspection, problemText, saveDraftChecked } from './inspection-shared.ts';
 import { submitInspection } from './score-submit.ts';
 import { checkDeduction, parsePoints, type Deduction, type DeductionProblem } from '../domain/scoring.ts';
 import { pointsField, reasonField, scoreCard, scoredModules, submittedCard } from '../cards/inspection.ts';
@@ -65,7 +65,8 @@ export const scoreSave = defineCardAction({
       const shown = problems.slice(0, 3).map((p) => problemText(ctx, own.rubric, p));
       return ctx.toast('error', ctx.t('score.form_refused', { problems: shown.join('；'), n: problems.length }));
     }
-    if (!(await ctx.services.inspections.saveDraft(ctx.userId, v.id, entries))) return ctx.toast('warning', ctx.t('score.already_submitted', { id: v.id }));
+    const refused = await saveDraftChecked(ctx, v.id, entries);
+    if (refused) return ctx.toast('warning', refused);
     const drafts = (await ctx.services.inspections.get(v.id))!.deductions;
     const count = scoredModules(own.rubric, own.ins.kind).length;
     const next = v.go === 'next' ? Math.min(v.m + 1, count - 1) : v.m;

@@ -2,7 +2,7 @@
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand } from './types.ts';
-import { candidateLabel, idFrom, kindLabel, ownInspection, problemText, plain } from './inspection-shared.ts';
+import { candidateLabel, idFrom, kindLabel, ownInspection, problemText, plain, saveDraftChecked } from './inspection-shared.ts';
 import { checkDeduction, formatPoints, parsePoints, scoreSheet } from '../domain/scoring.ts';
 import { findItem } from '../domain/rubric.ts';
 import { scoreCard, scoredModules } from '../cards/inspection.ts';
@@ -67,8 +67,9 @@ export const score = defineCommand({
       await ctx.reply(ctx.t('score.refused', { problem: problemText(ctx, rubric, problem) }) + hint);
       return;
     }
-    if (!(await inspections.saveDraft(ctx.userId, ins.id, [{ itemId, points: points!, reason: a.reason }]))) {
-      await ctx.reply(ctx.t('score.already_submitted', { id: ins.id }));
+    const refused = await saveDraftChecked(ctx, ins.id, [{ itemId, points: points!, reason: a.reason }]);
+    if (refused) {
+      await ctx.reply(refused);
       return;
     }
     const after = (await inspections.get(ins.id))!;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { PrismaClient } from '../store/db.ts';
 import type { FastStore } from '../store/fast.ts';
-import type { Sender } from '../send/sender.ts';
+import type { Outbound, Sender } from '../send/sender.ts';
 import type { Messages } from '../prompts/index.ts';
 import type { InboundCardAction, InboundMessage, InboundNotice } from './events.ts';
 import type { LarkClient } from '../send/client.ts';
@@ -24,6 +24,10 @@ import type { Surfaces } from '../surfaces/index.ts';
 import { toLocalDate, type LocalDate } from '../domain/dates.ts';
 import { audit as writeAudit } from '../store/audit.ts';
 import { plainFromMd, textFromMd } from '../cards/markdown.ts';
+import type { Atomic } from '../store/atomic.ts';
+import type { ParticipationStore } from '../store/participation.ts';
+import type { PlanChecklist, ProcessRules } from '../domain/process-rules.ts';
+import type { Refusal } from '../domain/decision.ts';
 
 /** The stores and data files handlers work with. */
 export interface Services {
@@ -45,6 +49,12 @@ export interface Services {
   rules: RulesService;
   /** Feishu tasks, urgent escalation and the Base dashboard (issue 16): hooks for state changes, and a periodic tick. */
   surfaces: Surfaces;
+  /** The readings of the 管理办法 that are ours, and per-person limits (prompts/zh-CN/process.yaml). */
+  process: ProcessRules;
+  /** What regions and banks file with 中银协 (备案, prompts/zh-CN/plans.yaml). */
+  plans: PlanChecklist;
+  /** 第十条 terminations and 备案 filings. */
+  participation: ParticipationStore;
 }
 
 /** Everything long-lived that handlers share; built once by createApp. */
@@ -54,6 +64,8 @@ export interface Deps {
   /** Prepared statements for the per-event hot path (dedupe, event status, outbox). */
   fast: FastStore;
   sender: Sender;
+  /** Runs a state change, its audit row and its outbox rows as one transaction; records refusals. */
+  atomic: Atomic;
   clock: Clock;
   logger: Logger;
   messages: Messages;
@@ -95,6 +107,16 @@ export abstract class BaseContext {
 
   abstract get userId(): string;
 
+  /** The words for a refusal (prompts/zh-CN/messages/integrity.yaml), naming the roles or states that would allow it. */
+  refusalText(r: Refusal): string {
+    return refusalText(this.deps.messages, r);
+  }
+
+  /** Audits and logs a refusal decided outside a transaction. */
+  async refused(act: string, target: string | undefined, refusal: Refusal): Promise<void> {
+    await this.deps.atomic.refused({ actorId: this.userId, act, target, refusal });
+  }
+
   /** A dedupe key unique to this event and this nth outbound message, so reprocessing an event never double-sends. */
   protected nextKey(): string {
     return `evt:${this.eventId}:${this.seq++}`;
@@ -126,6 +148,26 @@ export function defangText(text: string): string {
   return text.replace(/<\s*(\/?)\s*at\b/gi, '＜$1at');
 }
 
+/** A message to a person's p2p chat, for writing inside a transaction (Work.send). */
+export function toUser(openId: string, body: string | Card, dedupeKey: string): Outbound {
+  return { op: 'create', receiveIdType: 'open_id', receiveId: openId, ...asContent(body), dedupeKey };
+}
+
+/** A message to a group chat, for writing inside a transaction (Work.send). */
+export function toChat(chatId: string, body: string | Card, dedupeKey: string): Outbound {
+  return { op: 'create', receiveIdType: 'chat_id', receiveId: chatId, ...asContent(body), dedupeKey };
+}
+
+/** See BaseContext.refusalText. */
+export function refusalText(m: Messages, r: Refusal): string {
+  const params: Record<string, string | number> = { ...(r.params ?? {}) };
+  params.roles = (r.needRoles ?? []).map((x) => m.t(`roles.${x}`)).join(' / ');
+  params.states = (r.needStates ?? []).map((x) => (m.has(`state.${x}`) ? m.t(`state.${x}`) : x)).join(' / ');
+  if (typeof params.state === 'string' && m.has(`state.${params.state}`)) params.state = m.t(`state.${params.state}`);
+  if (typeof params.kind === 'string' && m.has(`refusal.party.${params.kind}`)) params.kind = m.t(`refusal.party.${params.kind}`);
+  return m.has(`refusal.${r.code}`) ? m.t(`refusal.${r.code}`, params) : m.t('refusal.generic', { code: r.code });
+}
+
 /**
  * A string is a text message: user text in it (escaped for markdown by `userText`) shows its characters, with links,
  * styling and tags made harmless (textFromMd), and mentions defanged. An object is a card.
@@ -145,16 +187,25 @@ export class MessageContext extends BaseContext {
 
   /** Replies in the same chat, as a reply to the user's message (with no message, as a menu click is, in p2p). */
   async reply(body: string | Card): Promise<number> {
-    if (!this.msg.messageId) return this.sendToUser(this.msg.senderOpenId, body);
-    const { id } = await this.deps.sender.enqueue({
+    const { id } = await this.deps.sender.enqueue(this.replyOutbound(body));
+    return id;
+  }
+
+  /**
+   * The reply as an outbox row, for writing inside a transaction (Work.send) with the state change it reports. Its
+   * dedupe key is this event's next one, so a resumed event's reply (however it ends) is not sent twice.
+   */
+  replyOutbound(body: string | Card): Outbound {
+    // With no message to reply to (a menu click), the answer goes to the person's p2p chat.
+    if (!this.msg.messageId) return toUser(this.msg.senderOpenId, body, this.nextKey());
+    return {
       op: 'reply',
       replyToId: this.msg.messageId,
       chatId: this.msg.chatId,
       userId: this.msg.chatType === 'p2p' ? this.msg.senderOpenId : undefined,
       ...asContent(body),
       dedupeKey: this.nextKey(),
-    });
-    return id;
+    };
   }
 }
 

@@ -3,7 +3,7 @@ import type { Router } from './router.ts';
 import { AckGate, ChatQueue } from './queue.ts';
 import { storedPayload } from '../store/retention.ts';
 import { normalizeCardAction, normalizeMessage, normalizeNotice, type Inbound, type InboundCardAction } from './events.ts';
-import type { CardResponse, Deps } from './context.ts';
+import { defangText, type CardResponse, type Deps } from './context.ts';
 import type { Envelope } from '../receive/verify.ts';
 
 export type EventEnvelope = Extract<Envelope, { kind: 'event' }>;
@@ -16,6 +16,8 @@ export interface IntakeItem {
   body?: unknown;
   envelope?: EventEnvelope;
   inbound?: Inbound;
+  /** For a resumed event: when it was first received (a resumed card click's token is valid 30 minutes from then). */
+  receivedAt?: Date;
 }
 export type Answer = { status: number; body: unknown };
 export type Step = { name: string; run(item: IntakeItem): Promise<Answer | void> | Answer | void };
@@ -107,8 +109,10 @@ export class Intake {
       : inbound.kind === 'bot_added' ? inbound.chatId
       : `user:${inbound.operatorOpenId}`;
     this.working.add(inbound.eventId);
-    const work = this.queue.run(key, () => this.route(inbound), inbound.kind === 'card');
-    if (inbound.kind !== 'card') {
+    // A card click resumed after a restart has nobody waiting for its inline answer: route delivers it (finishResumed).
+    const resumed = item.source === 'recovery' && inbound.kind === 'card' ? (item.receivedAt ?? this.deps.clock.now()) : null;
+    const work = this.queue.run(key, () => this.route(inbound, resumed), inbound.kind === 'card');
+    if (inbound.kind !== 'card' || resumed) {
       work.catch(() => undefined);
       return ACK;
     }
@@ -157,13 +161,32 @@ export class Intake {
     }
   }
 
+  /**
+   * A card click resumed after a restart (it was acknowledged, then the process died): the clicked card gets its new
+   * state (through the callback's token while it is valid, else by message id), and the toast — which nobody saw —
+   * comes as a private message saying the click was finished after the restart. Keyed on the event, so once.
+   */
+  private async finishResumed(a: InboundCardAction, body: CardResponse | undefined, receivedAt: Date): Promise<void> {
+    const key = `evt:${a.eventId}:resumed`;
+    if (body?.card) {
+      await this.deps.sender.enqueue({ op: 'card_update', token: a.token, issuedAt: receivedAt, messageId: a.messageId, chatId: a.chatId, msgType: 'interactive', content: body.card.data, dedupeKey: `${key}:card` });
+    }
+    const text = body?.toast?.content;
+    if (text) {
+      const note = defangText(this.deps.messages.t('card.resumed_result', { result: text }));
+      await this.deps.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: a.operatorOpenId, msgType: 'text', content: { text: note }, dedupeKey: `${key}:toast` });
+    }
+  }
+
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
-  private async route(inbound: Inbound): Promise<unknown> {
+  private async route(inbound: Inbound, resumed: Date | null = null): Promise<unknown> {
     try {
       const result =
         inbound.kind === 'message' ? await this.router.handleMessage(inbound)
         : inbound.kind === 'card' ? await this.router.handleCardAction(inbound)
         : await this.router.handleEvent(inbound);
+      // Written before the event is marked done, so a crash in between resumes it (and the keys keep it to one answer).
+      if (resumed && inbound.kind === 'card') await this.finishResumed(inbound, result as CardResponse | undefined, resumed);
       await this.deps.fast.finishEvent(inbound.eventId, 'done', null, this.deps.clock.now()).catch((err) => this.deps.logger.error({ err, eventId: inbound.eventId }, 'could not mark the event done; it may be worked on again after a restart (its replies are deduplicated)'));
       return result;
     } catch (err) {
@@ -173,6 +196,10 @@ export class Intake {
         await this.deps.sender
           .enqueue({ op: 'reply', replyToId: inbound.messageId, chatId: inbound.chatId, msgType: 'text', content: { text: this.deps.messages.t('errors.internal') }, dedupeKey: `evt:${inbound.eventId}:error` })
           .catch(() => undefined);
+      } else if (inbound.kind === 'card' && resumed) {
+        await this.deps.sender
+          .enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: inbound.operatorOpenId, msgType: 'text', content: { text: this.deps.messages.t('errors.internal') }, dedupeKey: `evt:${inbound.eventId}:error` })
+          .catch(() => undefined);
       }
       throw err;
     } finally {
@@ -180,14 +207,21 @@ export class Intake {
     }
   }
 
-  /** After a restart: events that were acknowledged but not finished are worked on now, oldest first. */
+  /**
+   * After a restart: events that were acknowledged but not finished are worked on now, oldest first: messages and card
+   * callbacks alike (a callback's answer then arrives by card update and message, see finishResumed).
+   */
   async recover(): Promise<number> {
-    const rows = await this.deps.prisma.processedEvent.findMany({ where: { status: 'received', eventType: 'im.message.receive_v1' }, orderBy: { receivedAt: 'asc' }, take: 5000 });
+    const rows = await this.deps.prisma.processedEvent.findMany({
+      where: { status: 'received', eventType: { in: ['im.message.receive_v1', 'card.action.trigger'] } },
+      orderBy: { receivedAt: 'asc' },
+      take: 5000,
+    });
     for (const row of rows) {
       const raw = JSON.parse(row.payload) as Record<string, unknown>;
       const header = raw.header as Record<string, string>;
       const envelope: EventEnvelope = { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
-      await runSteps(this.steps, { source: 'recovery', envelope }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
+      await runSteps(this.steps, { source: 'recovery', envelope, receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
     }
     return rows.length;
   }

@@ -27,6 +27,8 @@ export interface RouterParts {
   flows: TextFlow[];
   events?: EventHandler[];
   authorize?: Authorizer;
+  /** Whether `/help` lists a command for a caller (may use cached grants: it allows nothing by itself). */
+  lists?: (userId: string, cmd: Command<unknown>) => Promise<boolean>;
 }
 
 export const MAX_TEXT_CHARS = 2000;
@@ -54,7 +56,10 @@ export class Router {
 
   private async visible(userId: string): Promise<Command<unknown>[]> {
     const out: Command<unknown>[] = [];
-    for (const c of this.parts.commands) if (!this.parts.authorize || (await this.parts.authorize(userId, c)).ok) out.push(c);
+    for (const c of this.parts.commands) {
+      const shown = this.parts.lists ? await this.parts.lists(userId, c) : !this.parts.authorize || (await this.parts.authorize(userId, c)).ok;
+      if (shown) out.push(c);
+    }
     return out;
   }
 
@@ -77,6 +82,8 @@ export class Router {
       if (this.parts.authorize) {
         const auth = await this.parts.authorize(msg.senderOpenId, cmd);
         if (!auth.ok) {
+          // Every refusal is on the record (who, what, why) and in the log at info.
+          await ctx.refused(cmd.name, `chat:${msg.chatId}`, { code: 'role', needRoles: auth.needed as never });
           await ctx.reply(t('errors.forbidden', { command: cmd.triggers[0] ?? cmd.name, roles: auth.needed.map((r) => t(`roles.${r}`)).join(' / ') }));
           return;
         }

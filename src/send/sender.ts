@@ -1,7 +1,8 @@
 /** Why: the one outbound path: every message is written to the outbox, then sent once, paced to Feishu's limits, with retries. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../store/db.ts';
-import type { FastStore, OutboxRow } from '../store/fast.ts';
+import type { PrismaClient, Tx } from '../store/db.ts';
+import type { FastStore, OutboxInsert, OutboxRow } from '../store/fast.ts';
+import { insertOutboxIn, type Enqueued } from '../store/outbox.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../clock.ts';
 import { dropCachedToken, type LarkClient } from './client.ts';
@@ -95,26 +96,44 @@ export class Sender {
 
   /** Writes the outbox row (idempotent on dedupeKey) and wakes the drain. */
   async enqueue(m: Outbound): Promise<{ id: number; uuid: string; duplicate: boolean }> {
+    const row = await this.o.fast.insertOutbox(this.rowFor(m));
+    if (!row.duplicate) {
+      if (this.running) this.backlog.noteEnqueued(row.id);
+      this.kick(laneFor(m));
+    }
+    return row;
+  }
+
+  /**
+   * Writes outbox rows through a Prisma transaction, so they commit (or roll back) with the state change that causes
+   * them. A repeated dedupeKey is a no-op. The drain cannot see the rows before the commit: call `afterCommit` with
+   * the new ids once it has committed (src/store/atomic.ts does).
+   */
+  async enqueueIn(tx: Tx, m: Outbound | readonly Outbound[]): Promise<Enqueued[]> {
+    const list = Array.isArray(m) ? (m as readonly Outbound[]) : [m as Outbound];
+    return insertOutboxIn(tx, list.map((x) => this.rowFor(x)));
+  }
+
+  /** Wakes the drain (both lanes) for rows a committed transaction wrote. */
+  afterCommit(ids: readonly number[]): void {
+    if (this.running) for (const id of ids) this.backlog.noteEnqueued(id);
+    this.kick();
+  }
+
+  /** The outbox row for a message: content encoded once and size-checked, uuid fixed by the dedupe key, lane, pacing keys. */
+  private rowFor(m: Outbound): OutboxInsert {
     const content = JSON.stringify(m.op === 'card_update' ? { token: m.token, issuedAt: m.issuedAt.toISOString(), card: m.content } : m.content);
     const bytes = Buffer.byteLength(content);
     if (m.msgType === 'interactive' && bytes > MAX_CARD_BYTES) throw new MessageTooLargeError(bytes);
     const uuid = uuidFor(m.dedupeKey);
-    const lane = laneFor(m);
-    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, lane, createdAt: this.o.clock.now() };
-    const data =
-      m.op === 'create'
-        ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
-        : m.op === 'reply'
-          ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
-          : m.op === 'patch' || m.op === 'card_update'
-            ? this.cardRow(m, base)
-            : { ...base, chatKey: m.bucket, userKey: m.userId ?? null };
-    const row = await this.o.fast.insertOutbox(data);
-    if (!row.duplicate) {
-      if (this.running) this.backlog.noteEnqueued(row.id);
-      this.kick(lane);
-    }
-    return row;
+    const base = { uuid, dedupeKey: m.dedupeKey ?? null, op: m.op, msgType: m.msgType, content, lane: laneFor(m), createdAt: this.o.clock.now() };
+    return m.op === 'create'
+      ? { ...base, receiveIdType: m.receiveIdType, receiveId: m.receiveId, chatKey: m.receiveIdType === 'chat_id' ? m.receiveId : `p2p:${m.receiveId}`, userKey: m.receiveIdType === 'open_id' ? m.receiveId : null }
+      : m.op === 'reply'
+        ? { ...base, replyToId: m.replyToId, chatKey: m.chatId, userKey: m.userId ?? null }
+        : m.op === 'patch' || m.op === 'card_update'
+          ? this.cardRow(m, base)
+          : { ...base, chatKey: m.bucket, userKey: m.userId ?? null };
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Why: every change of state leaves an append-only row: who, what, when, before and after. */
-import type { PrismaClient } from './db.ts';
+import type { PrismaClient, Tx } from './db.ts';
 
 export interface AuditEntry {
   actorId: string;
@@ -10,7 +10,7 @@ export interface AuditEntry {
   at: Date;
 }
 
-type AuditWriter = Pick<PrismaClient, 'auditLog'>;
+type AuditWriter = Pick<PrismaClient, 'auditLog'> | Pick<Tx, 'auditLog'>;
 
 export async function audit(db: AuditWriter, e: AuditEntry): Promise<void> {
   await db.auditLog.create({

@@ -1,11 +1,13 @@
 /** Why: campaigns, their milestones and quotas in the database, with every status change checked and audited. */
-import type { PrismaClient } from './db.ts';
+import type { Db, PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
+import type { Work } from './atomic.ts';
 import { cycleOf, type Milestone as DomainMilestone, type CycleTemplate } from '../domain/calendar.ts';
 import { asLocalDate, type LocalDate } from '../domain/dates.ts';
+import type { CampaignStatus } from '../domain/campaign.ts';
+import type { Allowed } from '../domain/decision.ts';
 
-export const CAMPAIGN_STATUSES = ['DRAFT', 'OPEN', 'CLOSED', 'ANNOUNCED', 'ARCHIVED'] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export { CAMPAIGN_STATUSES, type CampaignStatus } from '../domain/campaign.ts';
 
 /** The only moves a campaign may make. */
 const NEXT: Record<CampaignStatus, CampaignStatus[]> = { DRAFT: ['OPEN'], OPEN: ['CLOSED'], CLOSED: ['ANNOUNCED'], ANNOUNCED: ['ARCHIVED'], ARCHIVED: [] };
@@ -44,9 +46,34 @@ export class CampaignStore {
     };
   }
 
-  async get(id: number): Promise<CampaignView | null> {
-    const c = await this.prisma.campaign.findUnique({ where: { id }, include: { milestones: { orderBy: { id: 'asc' } } } });
+  async get(id: number, db: Db = this.prisma): Promise<CampaignView | null> {
+    const c = await db.campaign.findUnique({ where: { id }, include: { milestones: { orderBy: { id: 'asc' } } } });
     return c ? this.view(c) : null;
+  }
+
+  /** 第五条 每2年: whether an earlier round of the cycle (open, closed or done) shares a tier with `c` (as `move` checks). */
+  async openConflict(db: Db, c: CampaignView): Promise<boolean> {
+    const others = await db.campaign.findMany({ where: { status: { in: ['OPEN', 'CLOSED', 'ANNOUNCED', 'ARCHIVED'] }, cycle: c.cycle, id: { not: c.id } } });
+    return others.some((o) => (JSON.parse(o.tiers) as string[]).some((t) => c.tiers.includes(t)));
+  }
+
+  /**
+   * Writes an allowed move inside the caller's transaction: the status (only if still `from`), its time stamp and
+   * the audit row; `discard` deletes the draft. Returns false when the campaign had moved meanwhile.
+   */
+  async moveIn(w: Work, actorId: string, id: number, d: Allowed<CampaignStatus, unknown>): Promise<boolean> {
+    if (d.action === 'campaign.discard') {
+      const c = await w.tx.campaign.findUnique({ where: { id } });
+      if (!c || c.status !== 'DRAFT') return false;
+      await w.tx.campaign.delete({ where: { id } });
+      await w.audit(actorId, d.action, `campaign:${id}`, { name: c.name, status: 'DRAFT' }, null);
+      return true;
+    }
+    const stamp = d.to === 'OPEN' ? { openedAt: w.now } : d.to === 'CLOSED' ? { closedAt: w.now } : {};
+    const res = await w.tx.campaign.updateMany({ where: { id, status: d.from }, data: { status: d.to, ...stamp } });
+    if (res.count !== 1) return false;
+    await w.audit(actorId, d.action, `campaign:${id}`, { status: d.from }, { status: d.to });
+    return true;
   }
 
   async list(): Promise<CampaignView[]> {

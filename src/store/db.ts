@@ -5,9 +5,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
 
 export type { PrismaClient };
+/** The client a Prisma interactive transaction hands its callback: every write through it commits or rolls back together. */
+export type Tx = Prisma.TransactionClient;
+/** Either the client or a transaction's client (read helpers take both). */
+export type Db = PrismaClient | Tx;
 
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
 

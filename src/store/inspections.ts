@@ -1,6 +1,7 @@
 /** Why: inspection assignments, draft deductions, submission and recusal in the database, each change atomic and audited. */
-import type { PrismaClient } from './db.ts';
+import type { Db, PrismaClient, Tx } from './db.ts';
 import { audit } from './audit.ts';
+import type { Work } from './atomic.ts';
 import type { CheckKind } from '../domain/rubric.ts';
 import type { Deduction } from '../domain/scoring.ts';
 
@@ -34,10 +35,10 @@ export class InspectionStore {
   constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
 
   /** An application with its unit, region and bank (null when any is missing). */
-  async candidate(applicationId: number): Promise<CandidateView | null> {
-    const a = await this.prisma.application.findUnique({ where: { id: applicationId } });
+  async candidate(applicationId: number, db: Db = this.prisma): Promise<CandidateView | null> {
+    const a = await db.application.findUnique({ where: { id: applicationId } });
     if (!a) return null;
-    const unit = await this.prisma.unit.findUnique({ where: { id: a.unitId }, include: { region: true, memberUnit: true } });
+    const unit = await db.unit.findUnique({ where: { id: a.unitId }, include: { region: true, memberUnit: true } });
     if (!unit) return null;
     return {
       id: a.id, campaignId: a.campaignId, tier: a.tier, status: a.status, managerOpenId: a.managerOpenId, submittedAt: a.submittedAt,
@@ -63,30 +64,28 @@ export class InspectionStore {
    * The banks a person belongs to, for conflict of interest: every bank they hold a member-scoped role in (member
    * admin, branch manager) and every bank recorded for them with /inspector bank.
    */
-  async banksOf(openId: string): Promise<number[]> {
-    const grants = await this.prisma.roleGrant.findMany({ where: { openId, scopeType: 'member' }, select: { scopeId: true } });
-    const recorded = await this.prisma.inspectorAffiliation.findMany({ where: { openId }, select: { memberUnitId: true } });
+  async banksOf(openId: string, db: Db = this.prisma): Promise<number[]> {
+    const grants = await db.roleGrant.findMany({ where: { openId, scopeType: 'member' }, select: { scopeId: true } });
+    const recorded = await db.inspectorAffiliation.findMany({ where: { openId }, select: { memberUnitId: true } });
     return [...new Set([...grants.map((g) => g.scopeId), ...recorded.map((r) => r.memberUnitId)])];
   }
 
-  /** Records that an inspector belongs to a bank. Returns false when it was already recorded. */
-  async recordBank(actorId: string, openId: string, memberUnitId: number): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      if (await tx.inspectorAffiliation.findUnique({ where: { openId_memberUnitId: { openId, memberUnitId } } })) return false;
-      await tx.inspectorAffiliation.create({ data: { openId, memberUnitId, recordedBy: actorId, createdAt: this.now() } });
-      await audit(tx, { actorId, action: 'inspector.bank', target: openId, before: null, after: { memberUnitId }, at: this.now() });
-      return true;
-    });
+  /** Records that an inspector belongs to a bank, in the caller's transaction. Returns false when it was already recorded. */
+  async recordBankIn(w: Work, actorId: string, openId: string, memberUnitId: number): Promise<boolean> {
+    if (await w.tx.inspectorAffiliation.findUnique({ where: { openId_memberUnitId: { openId, memberUnitId } } })) return false;
+    await w.tx.inspectorAffiliation.create({ data: { openId, memberUnitId, recordedBy: actorId, createdAt: w.now } });
+    await w.audit(actorId, 'inspector.bank', openId, null, { memberUnitId });
+    return true;
   }
 
   /** Active (assigned or submitted) inspections of an application. */
-  async ofApplication(applicationId: number): Promise<InspectionView[]> {
-    const rows = await this.prisma.inspection.findMany({ where: { applicationId, status: { in: ['ASSIGNED', 'SUBMITTED'] } }, include: { deductions: true }, orderBy: { id: 'asc' } });
+  async ofApplication(applicationId: number, db: Db = this.prisma): Promise<InspectionView[]> {
+    const rows = await db.inspection.findMany({ where: { applicationId, status: { in: ['ASSIGNED', 'SUBMITTED'] } }, include: { deductions: true }, orderBy: { id: 'asc' } });
     return rows.map(view);
   }
 
-  async get(id: number): Promise<InspectionView | null> {
-    const row = await this.prisma.inspection.findUnique({ where: { id }, include: { deductions: true } });
+  async get(id: number, db: Db = this.prisma): Promise<InspectionView | null> {
+    const row = await db.inspection.findUnique({ where: { id }, include: { deductions: true } });
     return row ? view(row) : null;
   }
 
@@ -112,8 +111,9 @@ export class InspectionStore {
    * Saves draft deductions (an entry with 0 points removes the item's draft). Only an ASSIGNED inspection can change;
    * returns false when it was submitted or recused meanwhile.
    */
-  async saveDraft(actorId: string, id: number, entries: readonly Deduction[]): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+  async saveDraft(actorId: string, id: number, entries: readonly Deduction[], within?: Tx): Promise<boolean> {
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => (within ? fn(within) : this.prisma.$transaction(fn));
+    return run(async (tx) => {
       const ins = await tx.inspection.findUnique({ where: { id }, include: { deductions: true } });
       if (!ins || ins.status !== 'ASSIGNED') return false;
       const before: Record<string, { points: number; reason: string }> = {};
@@ -139,8 +139,9 @@ export class InspectionStore {
   }
 
   /** ASSIGNED → SUBMITTED, once; `summary` (the totals) goes into the audit row. */
-  async submit(actorId: string, id: number, summary: unknown): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+  async submit(actorId: string, id: number, summary: unknown, within?: Tx): Promise<boolean> {
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => (within ? fn(within) : this.prisma.$transaction(fn));
+    return run(async (tx) => {
       const res = await tx.inspection.updateMany({ where: { id, status: 'ASSIGNED' }, data: { status: 'SUBMITTED', submittedAt: this.now() } });
       if (res.count !== 1) return false;
       await audit(tx, { actorId, action: 'inspection.submit', target: `inspection:${id}`, before: { status: 'ASSIGNED' }, after: { status: 'SUBMITTED', ...(summary as object) }, at: this.now() });

@@ -1,5 +1,5 @@
 /** Why: a round's results in one place: its rubric, each application's combined score, regional rankings, publicity and naming. */
-import type { PrismaClient } from './db.ts';
+import type { Db, PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
 import type { RubricSet } from './rubrics.ts';
 import type { CandidateView, InspectionStore } from './inspections.ts';
@@ -55,8 +55,8 @@ export class RubricMissingError extends Error {
 export class ResultStore {
   constructor(private readonly prisma: PrismaClient, private readonly now: () => Date, private readonly rubrics: RubricSet, private readonly inspections: InspectionStore) {}
 
-  async round(campaignId: number): Promise<RoundView> {
-    const r = await this.prisma.resultRound.findUnique({ where: { campaignId } });
+  async round(campaignId: number, db: Db = this.prisma): Promise<RoundView> {
+    const r = await db.resultRound.findUnique({ where: { campaignId } });
     if (!r) return { campaignId, rubricId: this.rubrics.defaultId, chosen: false, publishedAt: null, publicityEndsOn: null, publishedList: null, announcedAt: null };
     return {
       campaignId, rubricId: r.rubricId, chosen: true, publishedAt: r.publishedAt, publicityEndsOn: r.publicityEndsOn,
@@ -64,8 +64,8 @@ export class ResultStore {
     };
   }
 
-  async rubricFor(campaignId: number): Promise<Rubric> {
-    const { rubricId } = await this.round(campaignId);
+  async rubricFor(campaignId: number, db: Db = this.prisma): Promise<Rubric> {
+    const { rubricId } = await this.round(campaignId, db);
     const r = this.rubrics.get(rubricId);
     if (!r) throw new RubricMissingError(rubricId);
     return r;
@@ -93,12 +93,12 @@ export class ResultStore {
   }
 
   /** An application's combined result over its submitted checks (null before any check is submitted). */
-  async result(applicationId: number): Promise<ApplicationResult | null> {
-    const candidate = await this.inspections.candidate(applicationId);
+  async result(applicationId: number, db: Db = this.prisma): Promise<ApplicationResult | null> {
+    const candidate = await this.inspections.candidate(applicationId, db);
     if (!candidate) return null;
-    const submitted = (await this.inspections.ofApplication(applicationId)).filter((i) => i.status === 'SUBMITTED');
+    const submitted = (await this.inspections.ofApplication(applicationId, db)).filter((i) => i.status === 'SUBMITTED');
     if (!submitted.length) return null;
-    const rubric = await this.rubricFor(candidate.campaignId);
+    const rubric = await this.rubricFor(candidate.campaignId, db);
     const sheet = scoreSheet(rubric, combineChecks(submitted));
     const kinds = [...new Set(submitted.map((i) => i.kind))];
     return { candidate, rubric, sheet, kinds, complete: kinds.includes('onsite') };

@@ -1,26 +1,18 @@
 /** Why: who may do what, and where: roles with their region or bank scope, seeded secretariat, grants and revocations. */
-import type { PrismaClient } from './db.ts';
+import type { Db, PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
+import type { Grant, Role } from '../domain/grants.ts';
 
-export const ROLES = ['secretariat', 'regional_admin', 'member_admin', 'inspector', 'branch_manager'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, ROLE_SCOPE, type Grant, type Role } from '../domain/grants.ts';
 
-/** Which kind of scope a role carries: a region, a bank, or none (national). */
-export const ROLE_SCOPE: Record<Role, '' | 'region' | 'member'> = {
-  secretariat: '',
-  regional_admin: 'region',
-  member_admin: 'member',
-  inspector: 'region',
-  branch_manager: 'member',
-};
-
-export interface Grant {
-  role: Role;
-  scopeType: '' | 'region' | 'member';
-  scopeId: number;
+/** A person's grants as the database has them now (pass a transaction to read them inside it). */
+export async function grantsIn(db: Db, openId: string): Promise<Grant[]> {
+  const rows = await db.roleGrant.findMany({ where: { openId } });
+  return rows.map((r) => ({ role: r.role as Role, scopeType: r.scopeType as Grant['scopeType'], scopeId: r.scopeId }));
 }
 
-const GRANT_CACHE_MS = 5_000;
+/** Cached grants only decide what `/help` lists; every act reads them fresh, so a revoke takes effect at once. */
+const HELP_CACHE_MS = 5_000;
 
 export class RoleService {
   private readonly cache = new Map<string, { grants: Grant[]; at: number }>();
@@ -40,15 +32,19 @@ export class RoleService {
     }
   }
 
-  /**
-   * A person's grants. Every event asks (the router checks each command), so they are cached briefly; grants change
-   * only through this service, which forgets the cache on every change. The TTL covers another process on the file.
-   */
+  /** A person's grants, read from the database now: what every privileged check uses. */
   async grantsOf(openId: string): Promise<Grant[]> {
+    return grantsIn(this.prisma, openId);
+  }
+
+  /**
+   * A person's grants for listing what `/help` shows them, cached briefly (help is asked often, e.g. as the answer to
+   * anything not understood). Never use it to allow an act: it may be up to 5 s stale. Changes made here forget it.
+   */
+  async helpGrantsOf(openId: string): Promise<Grant[]> {
     const hit = this.cache.get(openId);
-    if (hit && Date.now() - hit.at < GRANT_CACHE_MS) return hit.grants;
-    const rows = await this.prisma.roleGrant.findMany({ where: { openId } });
-    const grants = rows.map((r) => ({ role: r.role as Role, scopeType: r.scopeType as Grant['scopeType'], scopeId: r.scopeId }));
+    if (hit && Date.now() - hit.at < HELP_CACHE_MS) return hit.grants;
+    const grants = await grantsIn(this.prisma, openId);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(openId, { grants, at: Date.now() });
     return grants;
@@ -100,10 +96,16 @@ export class RoleService {
     }
   }
 
-  /** The router's check: does the person hold any role the command allows? */
+  /** The router's check: does the person hold any role the command allows? Grants are read fresh. */
   async allows(openId: string, roles: readonly string[] | undefined): Promise<{ ok: true } | { ok: false; needed: readonly string[] }> {
     if (!roles || roles.length === 0) return { ok: true };
     const grants = await this.grantsOf(openId);
     return grants.some((g) => roles.includes(g.role)) ? { ok: true } : { ok: false, needed: roles };
+  }
+
+  /** The same question for `/help`'s list, from the short-lived cache (it allows nothing by itself). */
+  async lists(openId: string, roles: readonly string[] | undefined): Promise<boolean> {
+    if (!roles || roles.length === 0) return true;
+    return (await this.helpGrantsOf(openId)).some((g) => roles.includes(g.role));
   }
 }

@@ -1,5 +1,5 @@
 /** Why: special-case requests (第十一条 last paragraph): filed by a manager, decided once by the secretariat, audited. */
-import type { PrismaClient } from './db.ts';
+import type { Db, PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
 
 export interface SpecialCaseView {
@@ -7,22 +7,24 @@ export interface SpecialCaseView {
   campaignId: number;
   managerOpenId: string;
   unitName: string;
+  bankId: number | null;
+  regionId: number | null;
   answers: Record<string, unknown>;
   failures: Array<{ clause: number; code: string; eligibleFrom?: string }>;
   explanation: string | null;
-  status: 'PENDING' | 'APPROVED' | 'DENIED';
+  status: 'PENDING' | 'APPROVED' | 'DENIED' | 'USED';
   reason: string | null;
 }
 
 export class SpecialCaseStore {
   constructor(private readonly prisma: PrismaClient, private readonly now: () => Date) {}
 
-  private view(r: { id: number; campaignId: number; managerOpenId: string; unitName: string; answers: string; failures: string; explanation: string | null; status: string; reason: string | null }): SpecialCaseView {
-    return { ...r, answers: JSON.parse(r.answers) as Record<string, unknown>, failures: JSON.parse(r.failures) as SpecialCaseView['failures'], status: r.status as SpecialCaseView['status'] };
+  private view(r: { id: number; campaignId: number; managerOpenId: string; unitName: string; bankId: number | null; regionId: number | null; answers: string; failures: string; explanation: string | null; status: string; reason: string | null }): SpecialCaseView {
+    return { id: r.id, campaignId: r.campaignId, managerOpenId: r.managerOpenId, unitName: r.unitName, bankId: r.bankId, regionId: r.regionId, explanation: r.explanation, reason: r.reason, answers: JSON.parse(r.answers) as Record<string, unknown>, failures: JSON.parse(r.failures) as SpecialCaseView['failures'], status: r.status as SpecialCaseView['status'] };
   }
 
-  async get(id: number): Promise<SpecialCaseView | null> {
-    const r = await this.prisma.specialCase.findUnique({ where: { id } });
+  async get(id: number, db: Db = this.prisma): Promise<SpecialCaseView | null> {
+    const r = await db.specialCase.findUnique({ where: { id } });
     return r ? this.view(r) : null;
   }
 

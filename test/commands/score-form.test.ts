@@ -110,3 +110,34 @@ describe('score form', () => {
     expect(textOf((await say(h, INSP, `/score ${id} 3.1 2 制度缺失`))[0])).toContain('3.1 服务管理制度健全 不由神秘客户暗访评分');
   });
 });
+
+describe('a revoked inspector (finding 3)', () => {
+  it("cannot save or submit through the score card's buttons, nor by text; each attempt is audited and nothing changes", async () => {
+    const open = await click(h, INSP, notice, '开始评分');
+    const form = open.card!;
+    const save = buttonValue(form, '保存本模块');
+    const submit = buttonValue(form, '提交评分');
+    await say(h, SEC, `/role revoke @${INSP} 检查员`);
+    const saved = await click(h, INSP, form, save, { formValue: { p0: '2', r0: '门楣字体残缺' } });
+    expect(saved.toast?.content).toContain('没有负责该网点的检查员角色');
+    const submitted = await click(h, INSP, form, submit);
+    expect(submitted.toast?.content).toContain('没有负责该网点的检查员角色');
+    expect(textOf((await say(h, INSP, `/score ${insId} 1.1.1 -2 门楣字体残缺`))[0])).toContain('需要以下角色之一');
+    expect(await h.prisma.inspectionDeduction.count()).toBe(0);
+    expect((await h.prisma.inspection.findUniqueOrThrow({ where: { id: insId } })).status).toBe('ASSIGNED');
+    expect(h.fake.messagesTo('oc_bj').some((m) => textOf(m).includes('检查结果 · 示范支行'))).toBe(false);
+    expect(h.fake.messagesTo(MANAGER)).toHaveLength(0);
+    const refusals = await h.prisma.auditLog.findMany({ where: { action: 'refused', actorId: INSP } });
+    expect(refusals.map((r) => JSON.parse(r.after!).code)).toEqual(['inspector_role', 'inspector_role', 'role']);
+    expect(await h.prisma.auditLog.count({ where: { action: { in: ['inspection.draft', 'inspection.submit'] } } })).toBe(0);
+  });
+
+  it('takes effect at once: the grant is read fresh for every act (no cached grant lets a click through)', async () => {
+    const open = await click(h, INSP, notice, '开始评分');
+    expect((await click(h, INSP, open.card!, '保存本模块', { formValue: { p0: '1', r0: '门楣污损' } })).toast?.type).toBe('success');
+    await say(h, SEC, `/role revoke @${INSP} 检查员`);
+    const again = await click(h, INSP, open.card!, '保存本模块', { formValue: { p0: '2', r0: '门楣污损' } });
+    expect(again.toast?.type).toBe('warning');
+    expect((await h.prisma.inspectionDeduction.findFirstOrThrow()).points).toBe(1);
+  });
+});

@@ -15,7 +15,17 @@ beforeEach(async () => {
   await openCampaign(h, '2026年度评选', '2026-05-31');
   await say(h, SEC, '/quota set 北京 百佳=2 千佳=1');
   await say(h, SEC, `/role grant @${RA} 地方协会管理员 北京`);
+  // Applicants are tied to their bank (issue 11), and every candidate is filed by its bank (报备, 第九条（二）).
+  await say(h, SEC, '/role grant @ou_bankadmin 会员单位管理员 示范银行');
+  for (const m of [MGR, 'ou_manager2']) await say(h, 'ou_bankadmin', `/role grant @${m} 网点负责人 示范银行`);
 });
+
+/** The bank admin files the latest application (确认报备), so it goes on to the region. */
+async function fileByBank() {
+  const card = h.fake.messagesTo('ou_bankadmin').filter((m) => textOf(m).includes('候选单位报备')).at(-1)!;
+  const r = await click(h, 'ou_bankadmin', card, '确认报备');
+  expect(r.toast?.type).toBe('success');
+}
 afterEach(async () => h.close());
 
 const lastTo = (who: string) => h.fake.messagesTo(who).at(-1)!;
@@ -221,9 +231,12 @@ describe('application checklist, submission and review', () => {
     await say(h, MGR, '提交申报');
     const done = lastTo(MGR);
     expect(textOf(done)).toContain('已提交申报');
+    expect(textOf(done)).toContain('会员单位管理员确认报备');
     expect(textOf(done)).toContain('北京 地方银行业协会审核初选');
     const app = await h.prisma.application.findFirstOrThrow();
     expect(app.status).toBe('SUBMITTED');
+    await fileByBank();
+    expect((await h.prisma.application.findFirstOrThrow()).status).toBe('FILED');
     const review = h.fake.messagesTo('oc_bj').at(-1)!;
     expect(textOf(review)).toContain('地区审核初选');
     expect(h.fake.messagesTo(RA).some((m) => textOf(m).includes('地区审核初选'))).toBe(true);
@@ -258,7 +271,6 @@ describe('application checklist, submission and review', () => {
   });
 
   it('百佳 goes to the bank\'s member-unit admin first, then the region', async () => {
-    await say(h, SEC, '/role grant @ou_bankadmin 会员单位管理员 示范银行');
     await eligibleByText();
     await toChecklist('示范银行北京分行西城支行', '百佳');
     for (let n = 1; n <= 7; n++) await say(h, MGR, `完成 ${n}`);
@@ -277,6 +289,7 @@ describe('application checklist, submission and review', () => {
     // Two units of Beijing apply for 千佳, whose quota is 1.
     for (const [mgr, unit] of [[MGR, '一号支行'], ['ou_manager2', '二号支行']] as const) {
       for (const t of ['申报', '1', '是', '是', '2', '2022-01-01', '开始申报', unit, '示范银行', '北京', '千佳', ...[1, 2, 3, 4, 5, 6, 7].map((n) => `完成 ${n}`), '提交申报']) await say(h, mgr, t);
+      await fileByBank();
     }
     const reviews = h.fake.messagesTo('oc_bj').filter((m) => textOf(m).includes('地区审核初选'));
     expect(reviews).toHaveLength(2);
@@ -306,11 +319,15 @@ describe('special cases', () => {
     const r = await click(h, MGR, v!, '申请特殊情况认可');
     expect(r.toast?.type).toBe('info');
     expect(textOf(lastTo(MGR))).toContain('网点全称');
-    await say(h, MGR, '示范银行北京分行新区支行：由两家老网点合并而成，原网点2015年开业');
+    // The approval will be bound to this unit: its name, bank and region, then the reason.
+    for (const t of ['示范银行北京分行新区支行', '示范银行', '北京']) await say(h, MGR, t);
+    expect(textOf(lastTo(MGR))).toContain('理由');
+    await say(h, MGR, '由两家老网点合并而成，原网点2015年开业');
     expect(textOf(lastTo(MGR))).toContain('已提交特殊情况申请');
     const scCard = h.fake.messagesTo(SEC).at(-1)!;
     expect(textOf(scCard)).toContain('第十一条第（四）项');
     expect(textOf(scCard)).toContain('书面认可');
+    expect(textOf(scCard)).toContain('示范银行北京分行新区支行');
     const deny = await click(h, SEC, scCard, '不批准');
     expect(deny.toast?.content).toContain('请填写理由');
     const approve = await click(h, SEC, scCard, '批准', { formValue: { reason: '合并前网点已开业多年，书面材料齐全' } });
@@ -318,8 +335,8 @@ describe('special cases', () => {
     const notice = lastTo(MGR);
     expect(textOf(notice)).toContain('已获中银协批准');
     await click(h, MGR, notice, '开始申报');
-    expect(textOf(lastTo(MGR))).toContain('网点全称');
-    for (const t of ['示范银行北京分行新区支行', '示范银行', '北京', '千佳']) await say(h, MGR, t);
+    expect(textOf(lastTo(MGR))).toContain('申报哪个等级');
+    await say(h, MGR, '千佳');
     const app = await h.prisma.application.findFirstOrThrow();
     expect(app.verdict).toBe('special_approved');
     expect(await h.prisma.auditLog.count({ where: { action: 'special_case.approved' } })).toBe(1);

@@ -2,7 +2,10 @@
 import type { BaseContext, Card, CardResponse, Deps, MessageContext } from '../../pipeline/context.ts';
 import { CardContext } from '../../pipeline/context.ts';
 import { SessionStore, type Session } from '../session.ts';
-import { APPLY_STATE_VERSION, answer, initialState, mayApply, verdictOf, type ApplyState, type VerdictOptions } from './machine.ts';
+import { APPLY_STATE_VERSION, answer, initialState, mayApply, verdictOf, type ApplyState, type ApplyStep, type VerdictOptions } from './machine.ts';
+import { nameProblem, normalizeName } from '../../domain/names.ts';
+import { checkBankTie } from '../application/open.ts';
+import { claimCard } from '../../cards/claim.ts';
 import { pickCard, questionCard, tierCard, verdictCard } from './cards.ts';
 import type { QuestionId } from '../../domain/eligibility.ts';
 import type { EligibilityData } from '../../domain/eligibility-data.ts';
@@ -118,7 +121,7 @@ export class ApplyFlow {
         return verdictCard(m, this.data, verdictOf(st, o), { name: this.measuredAtName(), date: o.deadline }, s.version);
       }
       case 'special_explain':
-        return ctx.t('special.ask');
+        return ctx.t('special.ask_reason');
       case 'unit_name':
         return ctx.t('unit.ask_name');
       case 'bank': {
@@ -215,21 +218,23 @@ export class ApplyFlow {
         if (/^(1|开始|开始申报|申报)$/.test(t)) return this.begin(ctx, s);
         if (/^(2|特殊|特殊情况|申请特殊情况认可?)$/.test(t)) {
           if (!verdictOf(st, await this.verdictOptions(ctx, st.campaignId)).specialCaseAllowed) return this.answerWith(ctx, await this.render(ctx, s));
-          await this.sessions.save(s, { ...st, step: { kind: 'special_explain' } });
-          return this.answerWith(ctx, ctx.t('special.ask'));
+          // An approval is bound to one unit: ask which (name, bank, region) before the reason.
+          await this.sessions.save(s, { ...st, purpose: 'special', step: { kind: 'unit_name' } });
+          return this.answerWith(ctx, `${ctx.t('special.ask_unit')}\n${ctx.t('unit.ask_name')}`);
         }
         return this.answerWith(ctx, await this.render(ctx, s));
       }
       case 'special_explain': {
         const explanation = raw.trim();
-        if (Array.from(explanation).length < 4) return this.answerWith(ctx, ctx.t('special.ask'));
-        await this.sessions.end(ctx.userId);
-        return this.answerWith(ctx, await this.app.fileSpecialCase(ctx, st, explanation));
+        if (Array.from(explanation).length < 4) return this.answerWith(ctx, ctx.t('special.ask_reason'));
+        const filed = await this.app.fileSpecialCase(ctx, st, explanation);
+        if (filed.ok) await this.sessions.end(ctx.userId);
+        return this.answerWith(ctx, filed.text);
       }
       case 'unit_name': {
-        const name = raw.trim().replace(/\s+/g, ' ');
-        const len = Array.from(name).length;
-        if (len < 2 || len > 60) return this.answerWith(ctx, ctx.t('unit.name_bad'));
+        // Names are compared and stored in one form (NFKC, no invisible or control characters), so look-alikes are one unit.
+        const name = normalizeName(raw);
+        if (nameProblem(name)) return this.answerWith(ctx, ctx.t('unit.name_bad'));
         const next = await this.sessions.save(s, { ...st, unit: { ...st.unit, name }, step: { kind: 'bank' } });
         return this.answerWith(ctx, await this.render(ctx, next));
       }
@@ -257,8 +262,14 @@ export class ApplyFlow {
       return this.answerWith(ctx, ctx.t(key, { input: userText(t, 30), known: list.map((x) => x.name).join('、') || '—' }));
     }
     const st = s.state;
+    if (field === 'bank') {
+      // Only a bank's own 网点负责人 may apply (or ask for a special case) for its units: say so now, with a way to ask.
+      const refused = await checkBankTie(ctx, st.campaignId, hit.id, st.unit.regionId);
+      if (refused) return this.answerWith(ctx, claimCard(this.deps.messages, ctx.refusalText(refused), hit.id));
+    }
     const unit = field === 'bank' ? { ...st.unit, bankId: hit.id } : { ...st.unit, regionId: hit.id };
-    const next = await this.sessions.save(s, { ...st, unit, step: field === 'bank' ? { kind: 'region' } : { kind: 'tier' } });
+    const after: ApplyStep = field === 'bank' ? { kind: 'region' } : st.purpose === 'special' ? { kind: 'special_explain' } : { kind: 'tier' };
+    const next = await this.sessions.save(s, { ...st, unit, step: after });
     return this.answerWith(ctx, await this.render(ctx, next));
   }
 

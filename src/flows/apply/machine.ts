@@ -27,6 +27,8 @@ export interface ApplyState {
   specialCaseId?: number;
   unit: { name?: string; bankId?: number; regionId?: number };
   applicationId?: number;
+  /** 'special': the unit details are being asked for a special-case request (bound to that unit), not an application. */
+  purpose?: 'special';
 }
 
 export function initialState(campaignId: number): ApplyState {

@@ -16,7 +16,8 @@ import { APPLY_STATE_VERSION, verdictOf, type ApplyState } from './machine.ts';
 import { button, buttonRow, card, md } from '../../cards/common.ts';
 import type { Session } from '../session.ts';
 import type { Answerable, ApplyFlow } from './flow.ts';
-import { reviewCard, specialCaseCard, type ReviewStage } from '../../cards/review.ts';
+import { nextStepText, submitApplication } from '../application/moves.ts';
+import { fileSpecialCase, openApplication } from '../application/open.ts';
 
 export function loadChecklistFile(dir = PROMPTS_DIR): Checklist {
   return loadChecklist(readFileSync(join(dir, 'checklist.yaml'), 'utf8'), 'prompts/zh-CN/checklist.yaml');
@@ -72,14 +73,17 @@ export class ApplicationFlowServices {
     const closedOn = await flow.closedOn(st.campaignId);
     if (closedOn) return flow.answerWith(ctx, ctx.t('apply.deadline_passed', { deadline: closedOn }));
     const verdict = st.specialCaseId !== undefined ? 'special_approved' : verdictOf(st, await flow.verdictOptions(ctx, st.campaignId)).status;
-    const r = await this.apps.open(ctx.userId, {
+    // The bank tie, a special case's binding to this unit, and the name's one form are checked in one transaction.
+    const r = await openApplication(ctx, {
       campaignId: st.campaignId, tier, unitName: st.unit.name!, bankId: st.unit.bankId!, regionId: st.unit.regionId!,
       openedOn: st.answers.openedOn, answers: st.answers, verdict, specialCaseId: st.specialCaseId,
     });
+    if ('refused' in r) return flow.answerWith(ctx, ctx.refusalText(r.refused));
     if ('heldBy' in r) return flow.answerWith(ctx, ctx.t('unit.held_by_other'));
-    await this.deps.services.surfaces.applicationChanged(r.app.id);
-    await flow.sessions.save(s, { ...st, applicationId: r.app.id, step: { kind: 'checklist' } });
-    return this.showProgress(ctx, r.app);
+    const app = (await this.apps.get(r.id))!;
+    await this.deps.services.surfaces.applicationChanged(app.id);
+    await flow.sessions.save(s, { ...st, applicationId: app.id, step: { kind: 'checklist' } });
+    return this.showProgress(ctx, app);
   }
 
   /** Posts a fresh progress card and makes it the one patched from now on. */
@@ -178,12 +182,14 @@ export class ApplicationFlowServices {
     if (!['eligible', 'special_approved'].includes(a.verdict)) return say(ctx.t('submit.not_eligible'));
     const missing = this.missing(a);
     if (missing.length) return say(ctx.t('submit.missing', { missing: missing.join('\n') }));
-    if (!(await this.apps.move(ctx.userId, a.id, 'DRAFT', 'SUBMITTED'))) return say(ctx.t('submit.already', { status: this.statusName('SUBMITTED') }));
+    // The move, its audit row and the first review stage's cards commit together (src/flows/application/moves.ts).
+    const moved = await submitApplication(ctx, a.id);
+    if ('kind' in moved) return say(ctx.t('checklist.not_in_checklist'));
+    if (moved.decision.kind === 'refused') return say(ctx.refusalText(moved.decision.refusal));
+    if (moved.decision.kind === 'noop') return say(ctx.t('submit.already', { status: this.statusName(moved.view.status) }));
     await this.deps.services.surfaces.applicationChanged(a.id);
-    const submitted = (await this.apps.get(a.id))!;
-    const next = a.tier === 'bai' ? ctx.t('submit.next_bai', { bank: userText(a.unit.bank, 40) }) : ctx.t('submit.next_qian', { region: userText(a.unit.region, 30) });
-    const text = ctx.t('submit.done', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), next });
-    await this.routeForReview(ctx, submitted, a.tier === 'bai' ? 'member' : 'region');
+    const submitted = moved.view;
+    const text = ctx.t('submit.done', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), next: nextStepText(ctx, a) });
     if (ctx instanceof CardContext) {
       await ctx.sendToUser(ctx.userId, text, `submitted:${a.id}`);
       return ctx.toast('success', ctx.t('review.toast_ok'), this.cardFor(submitted, null));
@@ -191,30 +197,6 @@ export class ApplicationFlowServices {
     if (a.progressOutboxId) await ctx.patchCard({ outboxId: a.progressOutboxId }, this.cardFor(submitted, null));
     await ctx.reply(text);
     return {};
-  }
-
-  /** Sends the review card to whoever decides this stage; tells the secretariat when nobody can. */
-  async routeForReview(ctx: Answerable, a: ApplicationView, stage: ReviewStage): Promise<void> {
-    const card = reviewCard(this.deps.messages, stage, a, this.tier(a.tier), progress(this.checklist, a.checklist));
-    const grants = await this.deps.prisma.roleGrant.findMany({
-      where: stage === 'member' ? { role: 'member_admin', scopeType: 'member', scopeId: a.unit.bankId } : { role: 'regional_admin', scopeType: 'region', scopeId: a.unit.regionId },
-    });
-    const reviewers = [...new Set(grants.map((g) => g.openId))];
-    for (const r of reviewers) await ctx.sendToUser(r, card, `review:${stage}:${a.id}:${r}`);
-    if (stage === 'region' && a.unit.regionChatId) await ctx.sendToChat(a.unit.regionChatId, card, `review:${stage}:${a.id}:group`);
-    if (!reviewers.length && !(stage === 'region' && a.unit.regionChatId)) {
-      const who = stage === 'member' ? userText(a.unit.bank, 40) : userText(a.unit.region, 30);
-      await ctx.sendToUser(a.managerOpenId, ctx.t(stage === 'member' ? 'submit.no_member_admin' : 'submit.no_region_reviewer', { bank: who, region: who }), `nobody:${stage}:${a.id}`);
-      for (const sec of await this.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' } })) {
-        await ctx.sendToUser(sec.openId, ctx.t('submit.nobody_notice', { id: a.id, unit: userText(a.unit.name, 60), who }), `nobody:${stage}:${a.id}:${sec.openId}`);
-      }
-    }
-  }
-
-  /** Tells the manager about a status change (once per status). */
-  async notifyManager(ctx: Answerable, a: ApplicationView, status: string, reason?: string | null): Promise<void> {
-    const text = ctx.t('notify.status', { unit: userText(a.unit.name, 60), tier: this.tier(a.tier), status: this.statusName(status), reason: reason ? ctx.t('notify.reason', { reason: userText(reason, 200) }) : '' });
-    await ctx.sendToUser(a.managerOpenId, text, `notify:${a.id}:${status}`);
   }
 
   /** The manager's applications with status and what each still lacks; drafts get a "继续" button. */
@@ -256,17 +238,17 @@ export class ApplicationFlowServices {
     return drafts.length === 1 ? drafts[0]!.id : drafts;
   }
 
-  /** Files the request and sends it to every secretariat member as a decision card. */
-  async fileSpecialCase(ctx: Answerable, st: ApplyState, explanation: string): Promise<string> {
+  /** Files the request for the unit the dialog asked about; it reaches every secretariat member as a decision card. */
+  async fileSpecialCase(ctx: Answerable, st: ApplyState, explanation: string): Promise<{ ok: boolean; text: string }> {
     const flow = this.deps.services.apply.flow;
     const v = verdictOf(st, await flow.verdictOptions(ctx, st.campaignId));
     // Each failure keeps its reason as shown to the manager, so the secretariat's card reads the same.
     const failures = v.failures.map((f) => ({ ...f, reason: failureReason(this.deps.messages, flow.data, f) }));
-    const sc = await this.specialCases.file(ctx.userId, { campaignId: st.campaignId, unitName: Array.from(explanation).slice(0, 60).join(''), answers: st.answers, failures, explanation: Array.from(explanation).slice(0, 1000).join('') });
-    const card = specialCaseCard(this.deps.messages, sc);
-    const secs = await this.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' } });
-    for (const s of secs) await ctx.sendToUser(s.openId, card, `special:${sc.id}:${s.openId}`);
-    return ctx.t('special.filed', { id: sc.id }) + (secs.length ? '' : '\n' + ctx.t('special.none_secretariat'));
+    const { name, bankId, regionId } = st.unit;
+    if (!name || bankId === undefined || regionId === undefined) return { ok: false, text: ctx.t('apply.restarted_old') };
+    const r = await fileSpecialCase(ctx, { campaignId: st.campaignId, unit: { name, bankId, regionId }, answers: st.answers, failures, explanation: Array.from(explanation).slice(0, 1000).join('') });
+    if ('refused' in r) return { ok: false, text: ctx.refusalText(r.refused) };
+    return { ok: true, text: ctx.t('special.filed_unit', { id: r.id, unit: name }) + (r.secretariat ? '' : '\n' + ctx.t('special.none_secretariat')) };
   }
 }
 
