@@ -52,13 +52,15 @@ import { rulesFlow } from './flows/rules/flow.ts';
 import { dashboard } from './commands/dashboard.ts';
 import { tasksSwitch } from './commands/tasks-switch.ts';
 import { managerClaim, managerClaimDecide } from './commands/manager-claim.ts';
+import { resultsDrop, resultsKeep, resultsRecheck } from './commands/results-recheck.ts';
+import { recheckAnswer } from './commands/recheck-answer.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
     help, campaignOpen, campaignClose, campaignExtend, campaignStatus, campaignList, quotaSet, regionAdd, bankAdd, chatBind, roleGrant, roleRevoke,
     apply, resumeCommand, cancelCommand, myCommand, submitCommand,
     remindersPreview, remindersPause, remindersResume, mute, unmute,
-    inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsAnnounce, objection, exportCommand,
+    inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsRecheck, resultsKeep, resultsDrop, resultsAnnounce, objection, exportCommand,
     ask, rulesAdmin,
     dashboard, tasksSwitch,
   ] as Command<unknown>[];
@@ -68,7 +70,7 @@ export function buildFeatures(deps: Deps): RouterParts {
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
     welcomeDo,
     rulesForward, rulesReply,
-    managerClaim, managerClaimDecide,
+    managerClaim, managerClaimDecide, recheckAnswer,
   ] as CardAction<unknown>[];
   return {
     commands,

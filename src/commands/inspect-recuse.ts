@@ -2,7 +2,8 @@
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand } from './types.ts';
-import { candidateLabel, idFrom, kindLabel, plain } from './inspection-shared.ts';
+import { candidateLabel, idFrom, inspectionDecision, kindLabel, plain } from './inspection-shared.ts';
+import { toUser } from '../pipeline/context.ts';
 
 export const args = z
   .array(z.string())
@@ -23,25 +24,22 @@ export const inspectRecuse = defineCommand({
   roles: ['inspector'],
   args,
   async handle(ctx, a) {
-    const { inspections } = ctx.services;
-    const ins = await inspections.get(a.id);
-    if (!ins || ins.inspectorOpenId !== ctx.userId) {
-      await ctx.reply(ctx.t('score.not_yours', { id: a.id }));
-      return;
-    }
-    if (ins.status !== 'ASSIGNED') {
-      await ctx.reply(ctx.t(ins.status === 'SUBMITTED' ? 'recuse.after_submit' : 'recuse.already', { id: a.id }));
-      return;
-    }
-    if (!(await inspections.recuse(ctx.userId, a.id, a.reason))) {
-      await ctx.reply(ctx.t('recuse.already', { id: a.id }));
-      return;
-    }
-    await ctx.services.surfaces.inspectionChanged(a.id);
-    const c = await inspections.candidate(ins.applicationId);
-    const label = c ? candidateLabel(ctx, c) : `#${ins.applicationId}`;
-    const vars = { id: a.id, candidate: label, kind: kindLabel(ctx, ins.kind), reason: plain(a.reason, 200), inspector: plain(ctx.userId, 40) };
-    if (ins.assignedBy !== ctx.userId) await ctx.sendToUser(ins.assignedBy, ctx.t('recuse.notice', vars), `inspection:${a.id}:recused`);
-    await ctx.reply(ctx.t('recuse.done', vars));
+    // The decision (src/domain/inspection.ts), the recusal, its audit row and the notice to whoever assigned it are one transaction.
+    const r = await ctx.deps.atomic.run(async (w) => {
+      const got = await inspectionDecision(ctx, w.tx, a.id, 'recuse');
+      if (!got) return { text: ctx.t('score.not_yours', { id: a.id }) };
+      const { d, ins, candidate } = got;
+      if (d.kind === 'refused') {
+        await w.refused({ actorId: ctx.userId, act: 'inspection.recuse', target: `inspection:${a.id}`, refusal: d.refusal });
+        return { text: d.refusal.code === 'not_yours' ? ctx.t('score.not_yours', { id: a.id }) : ctx.t('recuse.after_submit', { id: a.id }) };
+      }
+      if (d.kind === 'noop' || !(await ctx.services.inspections.recuse(ctx.userId, a.id, a.reason, w.tx))) return { text: ctx.t('recuse.already', { id: a.id }) };
+      const vars = { id: a.id, candidate: candidateLabel(ctx, candidate), kind: kindLabel(ctx, ins.kind), reason: plain(a.reason, 200), inspector: plain(ctx.userId, 40) };
+      if (ins.assignedBy !== ctx.userId) await w.send(toUser(ins.assignedBy, ctx.t('recuse.notice', vars), `inspection:${a.id}:recused`));
+      return { text: ctx.t('recuse.done', vars), recused: true };
+    });
+    // Issue 16's task for this check is deleted once the recusal is committed.
+    if ('recused' in r) await ctx.services.surfaces.inspectionChanged(a.id);
+    await ctx.reply(r.text);
   },
 });

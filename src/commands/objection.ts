@@ -6,6 +6,9 @@ import { latestCampaign, type BaseCtx, plain } from './inspection-shared.ts';
 import { compareDates, asLocalDate } from '../domain/dates.ts';
 import type { RoundView } from '../store/results.ts';
 import { userText } from '../cards/markdown.ts';
+import { toUser } from '../pipeline/context.ts';
+import { decideObjection } from '../domain/results-round.ts';
+import { normalizeName } from '../domain/names.ts';
 
 export const args = z
   .array(z.string())
@@ -31,11 +34,21 @@ export async function recordObjection(ctx: BaseCtx, campaignId: number, unitId: 
   const listed = round.publishedList?.some((g) => g.units.some((u) => u.unitName === unit?.name && g.regionId === unit?.regionId));
   if (!unit || !listed) return { ok: false, text: ctx.t('objection.not_listed', { unit: plain(unit?.name ?? String(unitId), 40) }) };
   if (!text.trim()) return { ok: false, text: ctx.t('objection.empty') };
-  const id = await ctx.services.results.addObjection(ctx.userId, campaignId, unitId, text.trim());
-  const secretariat = await ctx.deps.prisma.roleGrant.findMany({ where: { role: 'secretariat' }, select: { openId: true } });
-  const notice = ctx.t('objection.to_secretariat', { id, unit: plain(unit.name, 40), region: plain(unit.region.name, 20), from: ctx.userId, text: plain(text, 1000), endsOn: round.publicityEndsOn ?? '' });
-  for (const s of new Set(secretariat.map((g) => g.openId))) await ctx.sendToUser(s, notice, `objection:${id}:${s}`);
-  return { ok: true, text: ctx.t('objection.recorded', { id, unit: plain(unit.name, 40) }), cardText: ctx.t('objection.recorded', { id, unit: userText(unit.name, 40) }) };
+  const limit = ctx.services.process.limits.objectionsPerPerson;
+  // The limit's count, the objection, its audit row and the notice to every secretariat member are one transaction.
+  return ctx.deps.atomic.run(async (w) => {
+    const d = decideObjection({ byPerson: await w.tx.objection.count({ where: { campaignId, openId: ctx.userId } }), limit });
+    if (d.kind === 'refused') {
+      await w.refused({ actorId: ctx.userId, act: 'objection.add', target: `campaign:${campaignId}/unit:${unitId}`, refusal: d.refusal });
+      return { ok: false, text: ctx.refusalText(d.refusal) };
+    }
+    const o = await w.tx.objection.create({ data: { campaignId, unitId, openId: ctx.userId, text: text.trim(), createdAt: w.now } });
+    await w.audit(ctx.userId, 'objection.add', `campaign:${campaignId}/unit:${unitId}`, null, { id: o.id, text: text.trim() });
+    const secretariat = await w.tx.roleGrant.findMany({ where: { role: 'secretariat' }, select: { openId: true } });
+    const notice = ctx.t('objection.to_secretariat', { id: o.id, unit: plain(unit.name, 40), region: plain(unit.region.name, 20), from: ctx.userId, text: plain(text, 1000), endsOn: round.publicityEndsOn ?? '' });
+    await w.send([...new Set(secretariat.map((g) => g.openId))].map((s) => toUser(s, notice, `objection:${o.id}:${s}`)));
+    return { ok: true, text: ctx.t('objection.recorded', { id: o.id, unit: plain(unit.name, 40) }), cardText: ctx.t('objection.recorded', { id: o.id, unit: userText(unit.name, 40) }) };
+  });
 }
 
 export const objection = defineCommand({
@@ -55,7 +68,8 @@ export const objection = defineCommand({
       await ctx.reply(closed);
       return;
     }
-    const hits = (round.publishedList ?? []).flatMap((g) => g.units.filter((u) => u.unitName === a.unit).map((u) => ({ ...u, regionId: g.regionId })));
+    const name = normalizeName(a.unit);
+    const hits = (round.publishedList ?? []).flatMap((g) => g.units.filter((u) => normalizeName(u.unitName) === name).map((u) => ({ ...u, regionId: g.regionId })));
     if (!hits.length) {
       await ctx.reply(ctx.t('objection.not_listed', { unit: plain(a.unit, 40) }));
       return;

@@ -3,7 +3,11 @@ import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
 import { latestCampaign, tierLabel, plain } from './inspection-shared.ts';
-import { compareDates, parseUserDate, type LocalDate } from '../domain/dates.ts';
+import { parseUserDate, type LocalDate } from '../domain/dates.ts';
+import { decideRound } from '../domain/results-round.ts';
+import type { Refusal } from '../domain/decision.ts';
+import { roundFacts } from '../store/recheck.ts';
+import { toChat } from '../pipeline/context.ts';
 import type { PublishedList } from '../store/results.ts';
 import type { CampaignView } from '../store/campaigns.ts';
 import type { MessageContext } from '../pipeline/context.ts';
@@ -45,6 +49,16 @@ export function groupsOf(ctx: MessageContext, list: PublishedList, regionId: num
   return list.filter((g) => g.regionId === regionId).map((g) => ({ tier: tierLabel(ctx, g.tier), units: g.units.map((u) => ({ unit: u.unitName, bank: u.bankName, total: u.total })) }));
 }
 
+/** The refusal in this command's own words where it has them (results.*), else the shared ones. */
+export function roundRefusalText(ctx: MessageContext, r: Refusal, campaign: CampaignView, action: 'publish' | 'announce' | 'recheck'): string {
+  const name = plain(campaign.name, 40);
+  if (r.code === 'close_first') return ctx.t('results.close_first', { name, action: ctx.t(action === 'publish' ? 'results.action_publish' : 'results.action_announce') });
+  if (r.code === 'publicity_past') return ctx.t('results.publicity_past', { endsOn: String(r.params?.endsOn ?? '') });
+  if (r.code === 'publish_first') return ctx.t('results.publish_first');
+  if (r.code === 'publicity_running') return ctx.t('results.publicity_running', { endsOn: String(r.params?.endsOn ?? '') });
+  return ctx.refusalText(r);
+}
+
 export const resultsPublish = defineCommand({
   name: 'results publish',
   triggers: ['/results publish', '/公示名单'],
@@ -57,39 +71,30 @@ export const resultsPublish = defineCommand({
       await ctx.reply(ctx.t('inspection.no_campaign'));
       return;
     }
-    if (campaign.status === 'OPEN') {
-      await ctx.reply(ctx.t('results.close_first', { name: plain(campaign.name, 40), action: ctx.t('results.action_publish') }));
-      return;
-    }
-    const round = await ctx.services.results.round(campaign.id);
-    if (round.publishedAt) {
-      await ctx.reply(ctx.t('results.already_published', { endsOn: round.publicityEndsOn ?? '' }));
-      return;
-    }
     const milestone = campaign.milestones.find((m) => m.key === 'publicity');
     const endsOn = a.until ?? milestone?.endsOn ?? milestone?.startsOn;
     if (!endsOn) {
       await ctx.reply(ctx.t('results.no_publicity_date'));
       return;
     }
-    if (compareDates(endsOn, ctx.today()) < 0) {
-      await ctx.reply(ctx.t('results.publicity_past', { endsOn }));
-      return;
-    }
-    const { list, pending } = await selectedList(ctx, campaign);
-    if (!(await ctx.services.results.publish(ctx.userId, campaign.id, list, endsOn))) {
-      await ctx.reply(ctx.t('results.already_published', { endsOn }));
-      return;
-    }
-    let groups = 0;
-    for (const region of await ctx.services.directory.regions()) {
-      if (!region.chatId) continue;
-      const body = publicityCard(ctx.deps.messages, { campaign: userText(campaign.name, 40), region: userText(region.name, 20), endsOn, groups: groupsOf(ctx, list, region.id), campaignId: campaign.id, regionId: region.id });
-      await ctx.sendToChat(region.chatId, body, `publicity:${campaign.id}:region:${region.id}`);
-      groups++;
-    }
-    const units = list.reduce((s, g) => s + g.units.length, 0);
-    const warn = pending ? '\n' + ctx.t('results.pending_warning', { n: pending }) : '';
-    await ctx.reply(ctx.t('results.published', { units, groups, endsOn }) + warn);
+    // The proposed list is a snapshot of the rankings now; the decision, the record and every group's card are one transaction.
+    const { list, pending } = campaign.status === 'CLOSED' ? await selectedList(ctx, campaign) : { list: [] as PublishedList, pending: 0 };
+    const r = await ctx.deps.atomic.run(async (w) => {
+      const { facts, round } = await roundFacts(w.tx, ctx.services.results, campaign.id, ctx.today(), ctx.services.process.recheck.required);
+      const d = decideRound(await w.actor(ctx.userId), facts, { kind: 'publish', endsOn });
+      if (d.kind === 'refused') await w.refused({ actorId: ctx.userId, act: 'results.publish', target: `campaign:${campaign.id}`, refusal: d.refusal });
+      if (d.kind !== 'allowed') return { d, endsOn: round.publicityEndsOn ?? endsOn };
+      await ctx.services.results.publishIn(w, ctx.userId, campaign.id, list, endsOn);
+      const regions = await w.tx.region.findMany({ where: { chatId: { not: null } }, orderBy: { id: 'asc' } });
+      const cards = regions.map((region) =>
+        toChat(region.chatId!, publicityCard(ctx.deps.messages, { campaign: userText(campaign.name, 40), region: userText(region.name, 20), endsOn, groups: groupsOf(ctx, list, region.id), campaignId: campaign.id, regionId: region.id }), `publicity:${campaign.id}:region:${region.id}`),
+      );
+      const units = list.reduce((n, g) => n + g.units.length, 0);
+      const warn = pending ? '\n' + ctx.t('results.pending_warning', { n: pending }) : '';
+      await w.send([...cards, ctx.replyOutbound(ctx.t('results.published', { units, groups: regions.length, endsOn }) + warn)]);
+      return { d, endsOn };
+    });
+    if (r.d.kind === 'refused') await ctx.reply(roundRefusalText(ctx, r.d.refusal, campaign, 'publish'));
+    else if (r.d.kind === 'noop') await ctx.reply(ctx.t('results.already_published', { endsOn: r.endsOn }));
   },
 });

@@ -85,3 +85,12 @@ export function decideRecheck(actor: Actor, f: RecheckFacts, move: RecheckMove):
   if (!move.keep && !reason) return refuse('reason_required');
   return { kind: 'allowed', from: f.status, to, action: `recheck.${to.toLowerCase()}`, effects: move.keep ? [] : [{ kind: 'notify_manager' }] };
 }
+
+/**
+ * Anyone may object during publicity (第六条 接受社会监督) to a listed unit, up to `limit` objections per person per
+ * campaign (prompts/zh-CN/process.yaml): each one cards every secretariat member.
+ */
+export function decideObjection(f: { byPerson: number; limit: number }): Decision<'OPEN', { kind: 'to_secretariat' }> {
+  if (f.byPerson >= f.limit) return refuse('limit_objections', { params: { limit: f.limit } });
+  return { kind: 'allowed', from: 'OPEN', to: 'OPEN', action: 'objection.add', effects: [{ kind: 'to_secretariat' }] };
+}

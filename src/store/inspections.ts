@@ -150,8 +150,9 @@ export class InspectionStore {
   }
 
   /** ASSIGNED → RECUSED with the inspector's reason; drafts are kept for the record but never count. */
-  async recuse(actorId: string, id: number, reason: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+  async recuse(actorId: string, id: number, reason: string, within?: Tx): Promise<boolean> {
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => (within ? fn(within) : this.prisma.$transaction(fn));
+    return run(async (tx) => {
       const res = await tx.inspection.updateMany({ where: { id, status: 'ASSIGNED' }, data: { status: 'RECUSED', recusedAt: this.now(), recuseReason: reason } });
       if (res.count !== 1) return false;
       await audit(tx, { actorId, action: 'inspection.recuse', target: `inspection:${id}`, before: { status: 'ASSIGNED' }, after: { status: 'RECUSED', reason }, at: this.now() });

@@ -1,5 +1,6 @@
 /** Why: a round's results in one place: its rubric, each application's combined score, regional rankings, publicity and naming. */
 import type { Db, PrismaClient } from './db.ts';
+import type { Work } from './atomic.ts';
 import { audit } from './audit.ts';
 import type { RubricSet } from './rubrics.ts';
 import type { CandidateView, InspectionStore } from './inspections.ts';
@@ -42,6 +43,7 @@ export interface RoundView {
   publishedAt: Date | null;
   publicityEndsOn: string | null;
   publishedList: PublishedList | null;
+  recheckStartedAt: Date | null;
   announcedAt: Date | null;
 }
 
@@ -57,10 +59,10 @@ export class ResultStore {
 
   async round(campaignId: number, db: Db = this.prisma): Promise<RoundView> {
     const r = await db.resultRound.findUnique({ where: { campaignId } });
-    if (!r) return { campaignId, rubricId: this.rubrics.defaultId, chosen: false, publishedAt: null, publicityEndsOn: null, publishedList: null, announcedAt: null };
+    if (!r) return { campaignId, rubricId: this.rubrics.defaultId, chosen: false, publishedAt: null, publicityEndsOn: null, publishedList: null, recheckStartedAt: null, announcedAt: null };
     return {
       campaignId, rubricId: r.rubricId, chosen: true, publishedAt: r.publishedAt, publicityEndsOn: r.publicityEndsOn,
-      publishedList: r.publishedList ? (JSON.parse(r.publishedList) as PublishedList) : null, announcedAt: r.announcedAt,
+      publishedList: r.publishedList ? (JSON.parse(r.publishedList) as PublishedList) : null, recheckStartedAt: r.recheckStartedAt, announcedAt: r.announcedAt,
     };
   }
 
@@ -128,34 +130,18 @@ export class ResultStore {
     return { regionId, regionName: region.name, tier, quota, ranked: rankCandidates(rows, quota ?? 0, rule), pending };
   }
 
-  /** Records the publicity list, once (false when already published). */
-  async publish(actorId: string, campaignId: number, list: PublishedList, endsOn: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const r = await tx.resultRound.findUnique({ where: { campaignId } });
-      if (r?.publishedAt) return false;
-      const data = { publishedAt: this.now(), publishedBy: actorId, publicityEndsOn: endsOn, publishedList: JSON.stringify(list) };
-      await tx.resultRound.upsert({ where: { campaignId }, create: { campaignId, rubricId: this.rubrics.defaultId, chosenBy: actorId, ...data }, update: data });
-      const count = list.reduce((s, g) => s + g.units.length, 0);
-      await audit(tx, { actorId, action: 'results.publish', target: `campaign:${campaignId}`, before: null, after: { units: count, endsOn }, at: this.now() });
-      return true;
-    });
+  /** Records the publicity list in the caller's transaction (the decision was made there: src/domain/results-round.ts). */
+  async publishIn(w: Work, actorId: string, campaignId: number, list: PublishedList, endsOn: string): Promise<void> {
+    const data = { publishedAt: w.now, publishedBy: actorId, publicityEndsOn: endsOn, publishedList: JSON.stringify(list) };
+    await w.tx.resultRound.upsert({ where: { campaignId }, create: { campaignId, rubricId: this.rubrics.defaultId, chosenBy: actorId, ...data }, update: data });
+    await w.audit(actorId, 'results.publish', `campaign:${campaignId}`, null, { units: list.reduce((n, g) => n + g.units.length, 0), endsOn });
   }
 
-  /** Marks the round announced, once (false when already announced). */
-  async markAnnounced(actorId: string, campaignId: number): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const res = await tx.resultRound.updateMany({ where: { campaignId, announcedAt: null, publishedAt: { not: null } }, data: { announcedAt: this.now(), announcedBy: actorId } });
-      if (res.count !== 1) return false;
-      await audit(tx, { actorId, action: 'results.announce', target: `campaign:${campaignId}`, before: null, after: { announced: true }, at: this.now() });
-      return true;
-    });
-  }
-
-  async addObjection(actorId: string, campaignId: number, unitId: number, text: string): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
-      const o = await tx.objection.create({ data: { campaignId, unitId, openId: actorId, text, createdAt: this.now() } });
-      await audit(tx, { actorId, action: 'objection.add', target: `campaign:${campaignId}/unit:${unitId}`, before: null, after: { id: o.id, text }, at: this.now() });
-      return o.id;
-    });
+  /** Marks the round announced in the caller's transaction; false when it already was. */
+  async markAnnouncedIn(w: Work, actorId: string, campaignId: number, named: number): Promise<boolean> {
+    const res = await w.tx.resultRound.updateMany({ where: { campaignId, announcedAt: null, publishedAt: { not: null } }, data: { announcedAt: w.now, announcedBy: actorId } });
+    if (res.count !== 1) return false;
+    await w.audit(actorId, 'results.announce', `campaign:${campaignId}`, null, { announced: true, named });
+    return true;
   }
 }

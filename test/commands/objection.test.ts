@@ -55,3 +55,24 @@ describe('/objection', () => {
     expect(await h.prisma.objection.count()).toBe(0);
   });
 });
+
+describe('objections per person (finding 8)', () => {
+  it('accepts at most objectionsPerPerson (prompts/zh-CN/process.yaml) per person per campaign; the next is refused, audited, and cards nobody', async () => {
+    await say(h, SEC, '/results publish');
+    const limit = h.app.deps.services.process.limits.objectionsPerPerson;
+    for (let i = 1; i <= limit; i++) expect(replyText(await say(h, PUBLIC, `/异议 甲支行 第${i}条意见`))).toContain('已记录');
+    const toSecretariat = h.fake.messagesTo(SEC).length;
+    const refused = replyText(await say(h, PUBLIC, '/异议 乙支行 再来一条'));
+    expect(refused).toContain(`已提出 ${limit} 条异议，已达上限`);
+    expect(await h.prisma.objection.count({ where: { openId: PUBLIC } })).toBe(limit);
+    expect(h.fake.messagesTo(SEC)).toHaveLength(toSecretariat);
+    expect(JSON.parse((await h.prisma.auditLog.findFirstOrThrow({ where: { action: 'refused', actorId: PUBLIC } })).after!)).toMatchObject({ act: 'objection.add', code: 'limit_objections', params: { limit } });
+    // Another person is not held back by the first one's limit.
+    expect(replyText(await say(h, 'ou_public2', '/异议 乙支行 我也有意见'))).toContain('已记录');
+  });
+
+  it('finds a listed unit whatever invisible or full-width characters its name is typed with', async () => {
+    await say(h, SEC, '/results publish');
+    expect(replyText(await say(h, PUBLIC, '/异议 甲\u200b支行 有问题'))).toContain('已记录您对「甲支行」的异议');
+  });
+});

@@ -33,6 +33,10 @@ describe('/results announce', () => {
     await say(h, SEC, '/results publish');
     await say(h, 'ou_public', '/objection 甲支行 有异议');
     dayAfter(h, await publicityEndsOn(h, w));
+    // 复选 comes first (第九条（四）); with no bank admins set, the secretariat keeps every unit itself.
+    expect(textOf((await say(h, SEC, '/results announce'))[0])).toContain('命名表彰前须完成复选');
+    await say(h, SEC, '/复选');
+    await say(h, SEC, '/复选保留 全部');
     const r = replyText(await say(h, SEC, '/results announce'));
     expect(r).toContain('已命名表彰：2 家单位，表彰通知已发送至 2 个地区群。公示期间共收到 1 条异议');
     expect(await status()).toBe('ANNOUNCED');
