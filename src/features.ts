@@ -54,6 +54,8 @@ import { tasksSwitch } from './commands/tasks-switch.ts';
 import { managerClaim, managerClaimDecide } from './commands/manager-claim.ts';
 import { resultsDrop, resultsKeep, resultsRecheck } from './commands/results-recheck.ts';
 import { recheckAnswer } from './commands/recheck-answer.ts';
+import { reinstateCommand, terminateCommand } from './commands/terminate.ts';
+import { planFile, planFileAction, planShow, planStatus } from './commands/plan.ts';
 
 export function buildFeatures(deps: Deps): RouterParts {
   const commands = [
@@ -63,6 +65,7 @@ export function buildFeatures(deps: Deps): RouterParts {
     inspectAssign, inspectRecuse, inspectorBank, score, scoreSubmit, rubricShow, rubricUse, results, resultsPublish, resultsRecheck, resultsKeep, resultsDrop, resultsAnnounce, objection, exportCommand,
     ask, rulesAdmin,
     dashboard, tasksSwitch,
+    terminateCommand, reinstateCommand, planShow, planFile, planStatus,
   ] as Command<unknown>[];
   const cardActions = [
     campaignConfirm, campaignStatusCard,
@@ -70,7 +73,7 @@ export function buildFeatures(deps: Deps): RouterParts {
     scoreOpen, scoreSave, scoreSubmitButton, objectionOpen, objectionSubmit,
     welcomeDo,
     rulesForward, rulesReply,
-    managerClaim, managerClaimDecide, recheckAnswer,
+    managerClaim, managerClaimDecide, recheckAnswer, planFileAction,
   ] as CardAction<unknown>[];
   return {
     commands,

@@ -58,7 +58,9 @@ export function decideReview(actor: Actor, f: ApplicationFacts, move: { approve:
   }
   if (stage === 'member' && !member) return refuse('review_scope', { needRoles: ['member_admin'], params: { stage } });
   if (stage === 'region' && !region) return refuse('review_scope', { needRoles: regionRoles, params: { stage } });
-  const t = terminated(stage === 'member' ? [f.bankTerminated] : [f.regionTerminated, f.bankTerminated]);
+  // A terminated region's own admins may no longer decide; the secretariat may still decide in its place. A terminated
+  // bank's candidates go no further at either stage.
+  const t = terminated(stage === 'member' ? [f.bankTerminated] : [isSecretariat(actor) ? null : f.regionTerminated, f.bankTerminated]);
   if (t) return t;
   const reason = move.reason.trim();
   if (!move.approve && !reason) return refuse('reason_required');

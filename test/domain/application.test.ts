@@ -78,6 +78,8 @@ describe('decideReview', () => {
     expect(summary(decideReview(memberOwn, app({ bankTerminated: t }), approve, rules))).toBe('refused terminated');
     const r = { ...t, party: 'region' as const, name: '北京' };
     expect(summary(decideReview(regionOwn, app({ status: 'FILED', regionTerminated: r }), approve, rules))).toBe('refused terminated');
+    expect(summary(decideReview(sec, app({ status: 'FILED', regionTerminated: r }), approve, rules))).toBe('→ PRESELECTED');
+    expect(summary(decideReview(sec, app({ status: 'FILED', bankTerminated: t }), approve, rules))).toBe('refused terminated');
   });
 
   it('filing notifies the manager and routes to the region; a preselection only notifies', () => {
