@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
 import { createLarkClient } from '../../src/send/client.ts';
 import { virtualPace, type Pace } from '../../src/send/limiter.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
 
 export const CREDS = {
@@ -49,6 +49,8 @@ export interface HarnessOptions {
   larkTimeoutMs?: number;
   /** The sender's pacing clock (default: a fresh virtualPace per build); pass one to read virtual send times. */
   pace?: Pace;
+  /** Other createApp options (e.g. `process` to test another reading of the 管理办法). */
+  app?: Partial<Pick<AppOptions, 'process' | 'plans'>>;
 }
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -87,7 +89,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
 
   const build = async (start: boolean) => {
     const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: fake.url, logger, timeoutMs: opts.larkTimeoutMs });
-    const app = createApp({ config, lark, prisma, clock, logger, pace: opts.pace ?? virtualPace() });
+    const app = createApp({ config, lark, prisma, clock, logger, pace: opts.pace ?? virtualPace(), ...opts.app });
     if (start) await app.start();
     const { url } = await app.listen(0, '127.0.0.1');
     fake.setBotEndpoint(`${url}/lark/events`);
