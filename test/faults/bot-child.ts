@@ -1,8 +1,9 @@
 /** Why: the kill -9 test needs the bot in a process of its own, so it can be killed mid-fan-out while the fake (in the test) lives on. */
 // Env: FAKE_URL, DATABASE_URL, CLOCK_START (ISO), FANOUT ('ou_a,ou_b,…': recipients to enqueue one reminder each),
-// WAIT_FOR_GO ('1': start the fan-out on the first IPC message instead of at once).
+// WAIT_FOR_GO ('1': start the fan-out on the first IPC message instead of at once), SECRETARIAT_OPEN_IDS.
 // IPC out: {type:'ready', url} once listening, {type:'enqueued'} after the fan-out is written, {type:'drained'} when
-// no event and no outbox row is left unfinished. Logs (pino JSON) go to stdout for the test's secrets check.
+// no event and no outbox row is left unfinished. IPC in: {type:'drain', seq} asks again; the answer is
+// {type:'drained', seq}. Logs (pino JSON) go to stdout for the test's secrets check.
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -20,6 +21,7 @@ const config = loadConfig({
   LARK_VERIFICATION_TOKEN: CREDS.verificationToken,
   LARK_DOMAIN: process.env.FAKE_URL,
   DATABASE_URL: process.env.DATABASE_URL,
+  SECRETARIAT_OPEN_IDS: process.env.SECRETARIAT_OPEN_IDS ?? '',
   LOG_LEVEL: 'debug',
 });
 const logger = createLogger({ level: 'debug', secrets: [CREDS.appSecret, CREDS.encryptKey] });
@@ -41,13 +43,21 @@ for (const openId of recipients) {
 }
 process.send?.({ type: 'enqueued' });
 
-for (;;) {
-  await app.settle();
-  const open = await prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
-  const unfinished = await prisma.processedEvent.count({ where: { status: 'received' } });
-  if (open === 0 && unfinished === 0) break;
-  await new Promise((r) => setTimeout(r, 20));
+/** Waits until no acknowledged event and no outbox row is left unfinished. */
+async function drain(): Promise<void> {
+  for (;;) {
+    await app.settle();
+    const open = await prisma.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+    const unfinished = await prisma.processedEvent.count({ where: { status: 'received' } });
+    if (open === 0 && unfinished === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
+
+await drain();
 logger.info({ sent: app.sender.stats }, 'fault-test bot drained');
 process.send?.({ type: 'drained' });
+process.on('message', (m: { type?: string; seq?: number }) => {
+  if (m?.type === 'drain') void drain().then(() => process.send?.({ type: 'drained', seq: m.seq }));
+});
 process.once('disconnect', () => process.exit(0));

@@ -1,0 +1,224 @@
+/**
+ * Why: every fan-out (a campaign's opening and closing notices, an inspection's result, the publicity list and the
+ * commendation) is written with the state change that causes it, in one transaction; so a `kill -9` at any instant
+ * leaves all of it or none, and after a restart every recipient has its message exactly once (issue 11, finding 1).
+ */
+// One database, one round, killed once in each fan-out at a seeded random point: while the click or command is being
+// handled (before or during its transaction), or after k of its N messages reached the fake. The fake lives here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
+import { createFakeFeishu, type FakeFeishu, type FakeMessage } from '../../src/sandbox/fake/index.ts';
+import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
+import { CREDS } from '../helpers/harness.ts';
+import { textOf } from '../helpers/chat.ts';
+import { linesWithSecrets, seeded, until } from './helpers.ts';
+
+const SEC = 'ou_kill_sec';
+const INSP = 'ou_kill_insp';
+const MGR = 'ou_kill_mgr';
+const GROUPS = Array.from({ length: 120 }, (_, i) => `oc_kill_${String(i).padStart(3, '0')}`);
+const rng = seeded(11_2026);
+
+let fake: FakeFeishu;
+let dir: string;
+let dbUrl: string;
+let prisma: PrismaClient;
+let clockStart = '2026-03-02T02:00:00Z';
+/** The fake's clock signs deliveries; it moves with the bot's business clock, or the bot refuses them as stale. */
+const fakeClock = new ManualClock(clockStart);
+const children: ChildProcess[] = [];
+const childLines: string[] = [];
+const kills: string[] = [];
+
+interface Bot {
+  proc: ChildProcess;
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startBot(): Promise<Bot> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], {
+    env: { ...process.env, FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START: clockStart, FANOUT: '', WAIT_FOR_GO: '0', SECRETARIAT_OPEN_IDS: SEC },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.push(proc);
+  let buf = '';
+  proc.stdout!.on('data', (c: Buffer) => {
+    buf += c.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    childLines.push(...parts.filter(Boolean));
+  });
+  proc.stderr!.on('data', (c: Buffer) => childLines.push(c.toString('utf8')));
+  let seq = 0;
+  const waiting = new Map<number | undefined, () => void>();
+  const seen = new Set<number | undefined>();
+  proc.on('message', (m: { type: string; url?: string; seq?: number }) => {
+    if (m.url) fake.setBotEndpoint(`${m.url}/lark/events`);
+    if (m.type === 'drained') {
+      seen.add(m.seq);
+      waiting.get(m.seq)?.();
+    }
+  });
+  const wait = (s: number | undefined) =>
+    seen.has(s)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          waiting.set(s, resolve);
+          proc.once('exit', (code, signal) => reject(new Error(`bot child exited (${code ?? signal}): ${childLines.slice(-5).join('\n')}`)));
+        });
+  await wait(undefined); // the first drain: recovery of unfinished events and the outbox left by the previous process
+  return {
+    proc,
+    drained: () => {
+      const s = ++seq;
+      proc.send({ type: 'drain', seq: s });
+      return wait(s);
+    },
+    stop: async () => {
+      const closed = new Promise((r) => proc.once('close', r));
+      proc.kill('SIGTERM');
+      await closed;
+    },
+  };
+}
+
+async function kill(bot: Bot, what: string): Promise<void> {
+  bot.proc.kill('SIGKILL');
+  await new Promise((r) => bot.proc.once('exit', r));
+  kills.push(what);
+}
+
+/** Sends a text as `from` (p2p); resolves once the bot has stored it. */
+async function send(from: string, text: string, eventId: string) {
+  const d = fake.deliverMessage({ from, chatType: 'p2p', text, eventId }).catch(() => null);
+  await until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `event ${eventId} stored`);
+  return d;
+}
+
+/** The latest card to `who` whose content includes `marker`. */
+const cardTo = (who: string, marker: string) => [...fake.messagesTo(who)].reverse().find((m) => m.msg_type === 'interactive' && m.content.includes(marker));
+/** Clicks a button value as `who` on `card`; resolves once the bot has stored the click. */
+async function clickStored(who: string, card: FakeMessage, value: Record<string, unknown>, eventId: string) {
+  void fake.deliverCardAction({ operator: who, value, messageId: card.message_id, chatId: card.chat_id, eventId }).catch(() => null);
+  await until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `click ${eventId} stored`);
+}
+
+/**
+ * Kills the bot at a seeded random point of a fan-out of `total` messages matching `isFanout`: at once (the event is
+ * stored; its transaction may not have run) or once k of them reached the fake. Then restarts it and drains.
+ */
+async function killMidFanout(bot: Bot, what: string, total: number, isFanout: (m: FakeMessage) => boolean): Promise<Bot> {
+  const k = rng.int(0, total - 1);
+  if (k > 0) await until(() => fake.messages.filter(isFanout).length >= k, `${k} of ${what}`, 40_000);
+  await kill(bot, `${what} after ${fake.messages.filter(isFanout).length}/${total}`);
+  const next = await startBot();
+  await next.drained();
+  return next;
+}
+
+function exactlyOnce(recipients: readonly string[], isFanout: (m: FakeMessage) => boolean, what: string) {
+  for (const r of recipients) expect(fake.messagesTo(r).filter(isFanout), `${what} to ${r}`).toHaveLength(1);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'botkillfan-'));
+  dbUrl = `file:${join(dir, 'bot.db')}`;
+  fake = await createFakeFeishu({ ...CREDS, clock: fakeClock, latencyMs: 25 });
+  for (const u of [SEC, INSP, MGR]) fake.addUser({ openId: u, name: u });
+  for (const g of GROUPS) fake.addChat({ chatId: g, name: g, type: 'group', members: [SEC] });
+  // The directory: one region per group (bound), one bank, quotas are not needed for these fan-outs.
+  prisma = await openDatabase(dbUrl);
+  const now = new Date(clockStart);
+  for (const [i, g] of GROUPS.entries()) await prisma.region.create({ data: { name: `地区${i}`, chatId: g, createdAt: now } });
+  await prisma.memberUnit.create({ data: { name: '示范银行', createdAt: now } });
+  await prisma.roleGrant.create({ data: { openId: INSP, role: 'inspector', grantedBy: 'test', createdAt: now } });
+});
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await prisma?.$disconnect();
+  await fake?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kill -9 in every fan-out, then restart', () => {
+  it('every group and person gets each notice exactly once, and each command one reply', async () => {
+    let bot = await startBot();
+
+    // 1. Opening: the click on 确认开启, killed mid-announcement.
+    await send(SEC, '/campaign open 杀进程测试评选 --apply-by 2026-05-31', 'ev_open_cmd');
+    await until(() => !!cardTo(SEC, '"campaign.confirm"'), 'the confirmation card');
+    const campaign = await prisma.campaign.findFirstOrThrow();
+    const announce = (m: FakeMessage) => m.content.includes('杀进程测试评选 开始申报');
+    await clickStored(SEC, cardTo(SEC, '"campaign.confirm"')!, { a: 'campaign.confirm', op: 'open', id: campaign.id }, 'ev_open_click');
+    bot = await killMidFanout(bot, 'announcements', GROUPS.length, announce);
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe('OPEN');
+    exactlyOnce(GROUPS, announce, 'the announcement');
+
+    // 2. An inspection's result, to the region's group and the manager (a PRESELECTED candidate seeded as issue 6's tests do).
+    const bank = await prisma.memberUnit.findFirstOrThrow();
+    const region = await prisma.region.findFirstOrThrow({ where: { chatId: GROUPS[0] } });
+    const unit = await prisma.unit.create({ data: { name: '杀进程支行', memberUnitId: bank.id, regionId: region.id } });
+    const app = await prisma.application.create({ data: { campaignId: campaign.id, unitId: unit.id, tier: 'qian', status: 'PRESELECTED', managerOpenId: MGR, submittedAt: new Date(clockStart) } });
+    await prisma.quota.create({ data: { campaignId: campaign.id, regionId: region.id, tier: 'qian', quota: 1 } });
+    const ins = await prisma.inspection.create({ data: { applicationId: app.id, inspectorOpenId: INSP, kind: 'onsite', rubricId: 'cbss-2026', assignedBy: SEC, assignedAt: new Date(clockStart) } });
+    const result = (m: FakeMessage) => m.content.includes('检查结果 · 杀进程支行');
+    await send(INSP, `/score submit ${ins.id}`, 'ev_score_submit');
+    bot = await killMidFanout(bot, 'results', 2, result);
+    exactlyOnce([GROUPS[0]!, MGR], result, 'the result card');
+    expect(fake.messages.filter((m) => m.replyTo !== undefined && m.content.includes(`已提交任务 #${ins.id}`))).toHaveLength(1);
+
+    // 3. Closing: the click on 确认关闭, killed mid-notice.
+    await send(SEC, '/campaign close', 'ev_close_cmd');
+    await until(() => !!cardTo(SEC, '"op":"close"'), 'the close confirmation');
+    const closed = (m: FakeMessage) => m.content.includes('杀进程测试评选 已关闭申报');
+    await clickStored(SEC, cardTo(SEC, '"op":"close"')!, { a: 'campaign.confirm', op: 'close', id: campaign.id }, 'ev_close_click');
+    bot = await killMidFanout(bot, 'closing notices', GROUPS.length, closed);
+    exactlyOnce(GROUPS, closed, 'the closing notice');
+
+    // 4. Publicity: /results publish, killed mid-list.
+    const publicity = (m: FakeMessage) => m.content.includes('拟命名名单公示');
+    await send(SEC, '/results publish', 'ev_publish');
+    bot = await killMidFanout(bot, 'publicity lists', GROUPS.length, publicity);
+    exactlyOnce(GROUPS, publicity, 'the publicity list');
+    expect(fake.messages.filter((m) => m.replyTo !== undefined && textOf(m).includes('已发布公示名单'))).toHaveLength(1);
+
+    // 5. After publicity and 复选, /results announce, killed mid-commendation.
+    const round = await prisma.resultRound.findUniqueOrThrow({ where: { campaignId: campaign.id } });
+    await bot.stop();
+    clockStart = new Date(new Date(`${round.publicityEndsOn}T02:00:00Z`).getTime() + 86_400_000).toISOString(); // the day after publicity
+    fakeClock.set(clockStart);
+    bot = await startBot();
+    await send(SEC, '/复选', 'ev_recheck');
+    await bot.drained();
+    await send(SEC, '/复选保留 全部', 'ev_keep');
+    await bot.drained();
+    expect((await prisma.recheckItem.findMany()).map((i) => i.status)).toEqual(['KEPT']);
+    const commend = (m: FakeMessage) => m.content.includes('杀进程测试评选 命名表彰');
+    await send(SEC, '/results announce', 'ev_announce');
+    bot = await killMidFanout(bot, 'commendations', GROUPS.length, commend);
+    exactlyOnce(GROUPS, commend, 'the commendation');
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe('ANNOUNCED');
+    const commended = textOf(fake.messagesTo(GROUPS[0]!).find(commend));
+    expect(commended).toContain('杀进程支行');
+
+    // Every state change happened once, every row was sent, every event finished.
+    for (const action of ['campaign.open', 'campaign.closed', 'inspection.submit', 'results.publish', 'results.announce', 'campaign.announced']) {
+      expect(await prisma.auditLog.count({ where: { action } }), action).toBe(1);
+    }
+    expect(await prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })).toBe(0);
+    expect(await prisma.processedEvent.count({ where: { status: { not: 'done' } } })).toBe(0);
+    expect(kills).toHaveLength(5);
+    await bot.stop();
+  }, 180_000);
+
+  it("the children's logs hold no app secret, encrypt key or verification token (runs last)", () => {
+    expect(childLines.some((l) => l.includes('fault-test bot drained'))).toBe(true);
+    expect(linesWithSecrets(childLines, [CREDS.appSecret, CREDS.encryptKey, CREDS.verificationToken])).toEqual([]);
+  });
+});
