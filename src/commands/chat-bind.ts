@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { defineCommand } from './types.ts';
 import { userText } from '../cards/markdown.ts';
 import { decideBind } from '../domain/chat-binding.ts';
-import { normalizeName } from '../domain/names.ts';
+import { cleanName } from '../domain/names.ts';
 
 export const args = z
   .array(z.string())
   .min(1, 'args.region_required')
-  .transform((w) => ({ region: normalizeName(w.join(' ')) }));
+  .transform((w) => ({ region: cleanName(w.join(' ')) }));
 
 export const chatBind = defineCommand({
   name: 'chat bind',

@@ -4,7 +4,7 @@
  * (prompts/zh-CN/plans.yaml) and records each item, `/plan file` (/备案) does it by text, and `/plan status`
  * (/备案情况) shows the secretariat who has not filed. Filing is decided in src/domain/participation.ts.
  */
-import { cut } from '../cards/markdown.ts';
+import { cut, userText } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCardAction, defineCommand } from './types.ts';
 import { plain } from './inspection-shared.ts';
@@ -107,10 +107,10 @@ export const planStatus = defineCommand({
       const missing = rows
         .map((r) => ({ r, lacks: items.filter((i) => !filings.some((f) => f.partyType === type && f.partyId === r.id && f.itemId === i.id)) }))
         .filter((x) => x.lacks.length);
-      const lines = missing.map((x) => ctx.t('plans.status_missing', { party: plain(x.r.name, 30), items: x.lacks.map((i) => `${items.indexOf(i) + 1}. ${i.title}`).join('；') }));
+      const lines = missing.map((x) => ctx.t('plans.status_missing', { party: userText(x.r.name, 30), items: x.lacks.map((i) => `${items.indexOf(i) + 1}. ${i.title}`).join('；') }));
       sections.push([ctx.t('plans.status_head', { kind: ctx.t(`refusal.party.${type}`), complete: rows.length - missing.length, total: rows.length }), ...(lines.length ? lines : [rows.length ? ctx.t('plans.status_all_done') : ctx.t('plans.status_none')])].join('\n'));
     }
-    await ctx.reply(card(ctx.t('plans.status_title', { campaign: plain(campaign.name, 40) }), sections.map((s) => md(s)), 'wathet'));
+    await ctx.reply(card(ctx.t('plans.status_title', { campaign: userText(campaign.name, 40) }), sections.map((s) => md(s)), 'wathet'));
   },
 });
 

@@ -10,17 +10,17 @@ import { defineCommand } from './types.ts';
 import { plain } from './inspection-shared.ts';
 import { toChat, toUser, type MessageContext } from '../pipeline/context.ts';
 import { decideReinstate, decideTerminate, type Party } from '../domain/participation.ts';
-import { normalizeName } from '../domain/names.ts';
+import { cleanName } from '../domain/names.ts';
 import type { Work } from '../store/atomic.ts';
 
 export const terminateArgs = z
   .array(z.string())
   .min(2, 'args.terminate_shape')
-  .transform((w) => ({ party: normalizeName(w[0]!), reason: cut(w.slice(1).join(' ').trim(), 300) }));
+  .transform((w) => ({ party: cleanName(w[0]!), reason: cut(w.slice(1).join(' ').trim(), 300) }));
 export const reinstateArgs = z
   .array(z.string())
   .min(1, 'args.reinstate_shape')
-  .transform((w) => ({ party: normalizeName(w.join(' ')), reason: '' }));
+  .transform((w) => ({ party: cleanName(w.join(' ')), reason: '' }));
 
 /** The party's admins (and, for a region, its group) as outbox rows. */
 async function noticesTo(w: Work, party: Party, text: string, key: string) {

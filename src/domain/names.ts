@@ -14,16 +14,17 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
 /** Every kind of space, including the ideographic space U+3000 (which NFKC already folds) and line/paragraph separators. */
 const SPACES = /[\s\u2028\u2029]+/g;
 
-/** The one form of a unit (or bank, or region) name that is compared and stored. */
+/** The one form of a unit name that is compared and stored: NFKC, then `cleanName`. */
 export function normalizeName(input: string): string {
-  return input
-    .toWellFormed()
-    .normalize('NFKC')
-    .replace(SPACES, ' ')
-    .replace(INVISIBLE, '')
-    .replace(CONTROL, '')
-    .replace(/ +/g, ' ')
-    .trim();
+  return cleanName(input.toWellFormed().normalize('NFKC'));
+}
+
+/**
+ * Invisible and control characters removed and spaces collapsed, without NFKC: for the names of regions and banks,
+ * which the secretariat types once and everyone then picks from a list, and whose full-width punctuation （） stays.
+ */
+export function cleanName(input: string): string {
+  return input.toWellFormed().replace(SPACES, ' ').replace(INVISIBLE, '').replace(CONTROL, '').replace(/ +/g, ' ').trim();
 }
 
 /** Why a name cannot be used, or null: too short or too long once normalised (counted in characters, not bytes). */

@@ -1,7 +1,7 @@
 /** Why: the selection's directory: regional associations (with their bound group chats) and member banks. */
 import type { PrismaClient } from './db.ts';
 import { audit } from './audit.ts';
-import { normalizeName } from '../domain/names.ts';
+import { cleanName } from '../domain/names.ts';
 
 export interface RegionRow {
   id: number;
@@ -17,7 +17,7 @@ export class Directory {
   }
 
   regionByName(name: string): Promise<RegionRow | null> {
-    return this.prisma.region.findUnique({ where: { name: normalizeName(name) }, select: { id: true, name: true, chatId: true } });
+    return this.prisma.region.findUnique({ where: { name: cleanName(name) }, select: { id: true, name: true, chatId: true } });
   }
 
   regionByChat(chatId: string): Promise<RegionRow | null> {
@@ -28,7 +28,7 @@ export class Directory {
     const existing = await this.regionByName(name);
     if (existing) return { region: existing, created: false };
     return this.prisma.$transaction(async (tx) => {
-      const r = await tx.region.create({ data: { name: normalizeName(name), createdAt: this.now() }, select: { id: true, name: true, chatId: true } });
+      const r = await tx.region.create({ data: { name: cleanName(name), createdAt: this.now() }, select: { id: true, name: true, chatId: true } });
       await audit(tx, { actorId, action: 'region.add', target: `region:${r.id}`, before: null, after: { name: r.name }, at: this.now() });
       return { region: r, created: true };
     });
@@ -54,14 +54,14 @@ export class Directory {
   }
 
   bankByName(name: string) {
-    return this.prisma.memberUnit.findUnique({ where: { name: normalizeName(name) }, select: { id: true, name: true } });
+    return this.prisma.memberUnit.findUnique({ where: { name: cleanName(name) }, select: { id: true, name: true } });
   }
 
   async addBank(actorId: string, name: string): Promise<{ bank: { id: number; name: string }; created: boolean }> {
     const existing = await this.bankByName(name);
     if (existing) return { bank: existing, created: false };
     return this.prisma.$transaction(async (tx) => {
-      const b = await tx.memberUnit.create({ data: { name: normalizeName(name), createdAt: this.now() }, select: { id: true, name: true } });
+      const b = await tx.memberUnit.create({ data: { name: cleanName(name), createdAt: this.now() }, select: { id: true, name: true } });
       await audit(tx, { actorId, action: 'bank.add', target: `bank:${b.id}`, before: null, after: { name: b.name }, at: this.now() });
       return { bank: b, created: true };
     });

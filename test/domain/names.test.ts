@@ -1,6 +1,6 @@
 /** Table tests: names that look alike are one name once normalised; visible differences stay. */
 import { describe, expect, it } from 'vitest';
-import { nameProblem, normalizeName, sameName } from '../../src/domain/names.ts';
+import { cleanName, nameProblem, normalizeName, sameName } from '../../src/domain/names.ts';
 
 const same: Array<[string, string, string]> = [
   ['zero-width space', '北京中关\u200b村支行', '北京中关村支行'],
@@ -53,5 +53,15 @@ describe('nameProblem', () => {
   });
   it('counts only what is left after normalising (a name of zero-width spaces is empty)', () => {
     expect(nameProblem(normalizeName('\u200b\u200b\u200b'))).toBe('too_short');
+  });
+});
+
+describe('cleanName (regions and banks)', () => {
+  it.each([
+    ['北\u200b京', '北京'],
+    ['  上海市银行业协会（演示） ', '上海市银行业协会（演示）'],
+    ['示范\t银行\u202e', '示范 银行'],
+  ])('%j → %j (invisible characters go, full-width punctuation stays)', (input, expected) => {
+    expect(cleanName(input)).toBe(expected);
   });
 });

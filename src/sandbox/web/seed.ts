@@ -6,6 +6,7 @@ import { ROLES, ROLE_SCOPE, type Role } from '../../store/roles.ts';
 import { cycleLabel } from '../../store/campaigns.ts';
 import { buildMilestones } from '../../domain/calendar.ts';
 import { addDays, localDateSchema, type LocalDate } from '../../domain/dates.ts';
+import { normalizeName } from '../../domain/names.ts';
 import type { PrismaClient } from '../../store/db.ts';
 import type { Deps } from '../../pipeline/context.ts';
 import type { FakeFeishu } from '../fake/index.ts';
@@ -111,7 +112,8 @@ export async function seedDatabase(deps: Pick<Deps, 'prisma' | 'services' | 'clo
   }
   for (const b of d.banks) bankId.set(b.key, (await directory.addBank(SEED_ACTOR, b.name)).bank.id);
   for (const u of d.units) {
-    const where = { memberUnitId: bankId.get(u.bank)!, regionId: regionId.get(u.region)!, name: u.name };
+    // Unit names are stored in their one form (src/domain/names.ts), as the application dialog stores them.
+    const where = { memberUnitId: bankId.get(u.bank)!, regionId: regionId.get(u.region)!, name: normalizeName(u.name) };
     if (await prisma.unit.findFirst({ where })) continue;
     await prisma.$transaction(async (tx) => {
       const row = await tx.unit.create({ data: { ...where, openedOn: u.openedOn, createdBy: SEED_ACTOR, createdAt: clock.now() } });
