@@ -2,11 +2,13 @@
 import { cut } from '../cards/markdown.ts';
 import { z } from 'zod';
 import { defineCommand, splitOptions } from './types.ts';
-import { candidateLabel, conflictOf, idFrom, kindFrom, kindLabel, latestCampaign, mayManage, openIdFrom, plain } from './inspection-shared.ts';
+import { candidateLabel, idFrom, kindFrom, kindLabel, latestCampaign, openIdFrom, plain } from './inspection-shared.ts';
+import { decideAssign } from '../domain/inspection.ts';
 import type { MessageContext } from '../pipeline/context.ts';
 import type { CandidateView } from '../store/inspections.ts';
 import { modulesFor } from '../domain/rubric.ts';
 import { assignmentCard } from '../cards/inspection.ts';
+import { toUser } from '../pipeline/context.ts';
 import { userText } from '../cards/markdown.ts';
 
 export const args = z
@@ -69,42 +71,38 @@ export const inspectAssign = defineCommand({
       await ctx.reply(c);
       return;
     }
-    if (c.status !== 'PRESELECTED') {
-      await ctx.reply(ctx.t('inspection.not_preselected', { unit: plain(c.unit.name, 40), status: c.status }));
-      return;
-    }
-    if (!(await mayManage(ctx, c))) {
-      await ctx.reply(ctx.t(c.tier === 'bai' ? 'inspection.bai_is_secretariat' : 'inspection.out_of_region', { region: plain(c.region.name, 20) }));
-      return;
-    }
     const name = plain(await personName(ctx, a.inspector), 30);
-    const grants = (await roles.grantsOf(a.inspector)).filter((g) => g.role === 'inspector');
-    if (!grants.length) {
-      await ctx.reply(ctx.t('inspection.not_inspector', { name }));
-      return;
-    }
-    if (c.tier !== 'bai' && !grants.some((g) => g.scopeType === '' || (g.scopeType === 'region' && g.scopeId === c.region.id))) {
-      await ctx.reply(ctx.t('inspection.inspector_elsewhere', { name, region: plain(c.region.name, 20) }));
-      return;
-    }
-    const conflict = await conflictOf(ctx, a.inspector, c);
-    if (conflict) {
-      await ctx.audit('inspection.assign_refused', `application:${c.id}`, null, { inspector: a.inspector, reason: 'conflict_of_interest', bankId: c.unit.memberUnitId });
-      await ctx.reply(ctx.t('inspection.conflict', { name, unit: plain(c.unit.name, 40), bank: plain(conflict, 30) }));
-      return;
-    }
     const rubric = await results.pinRubric(ctx.userId, campaign.id);
     if (!modulesFor(rubric, a.kind).length) {
       await ctx.reply(ctx.t('inspection.kind_not_in_rubric', { kind: kindLabel(ctx, a.kind), rubric: rubric.name }));
       return;
     }
-    const { inspection, created } = await inspections.assign(ctx.userId, { applicationId: c.id, inspectorOpenId: a.inspector, kind: a.kind, rubricId: rubric.id });
-    await ctx.services.surfaces.inspectionChanged(inspection.id);
     const label = candidateLabel(ctx, c);
     const cardLabel = candidateLabel(ctx, c, userText);
-    if (created) {
-      await ctx.sendToUser(a.inspector, assignmentCard(ctx.deps.messages, { inspectionId: inspection.id, candidate: cardLabel, kind: a.kind, kindName: kindLabel(ctx, a.kind), rubricName: rubric.name }), `inspection:${inspection.id}:assigned`);
+    // Who may assign, whom, and to what: decided on grants read in the same transaction as the assignment, its audit
+    // row and the inspector's card (src/domain/inspection.ts). Refusals are audited.
+    const r = await ctx.deps.atomic.run(async (w) => {
+      const d = decideAssign(await w.actor(ctx.userId), {
+        appStatus: c.status, tier: c.tier, regionId: c.region.id, inspectorGrants: (await w.actor(a.inspector)).grants,
+        conflictBank: (await inspections.banksOf(a.inspector, w.tx)).includes(c.unit.memberUnitId) ? c.bank.name : null,
+        regionTerminated: await ctx.services.participation.terminationOf(w.tx, campaign.id, 'region', c.region.id),
+      });
+      if (d.kind === 'refused') {
+        await w.refused({ actorId: ctx.userId, act: 'inspection.assign', target: `application:${c.id}`, refusal: { ...d.refusal, params: { ...d.refusal.params, inspector: a.inspector } } });
+        return { refused: d.refusal, inspectionId: undefined };
+      }
+      const { inspection, created } = await inspections.assign(ctx.userId, { applicationId: c.id, inspectorOpenId: a.inspector, kind: a.kind, rubricId: rubric.id }, w.tx);
+      const out = created ? [toUser(a.inspector, assignmentCard(ctx.deps.messages, { inspectionId: inspection.id, candidate: cardLabel, kind: a.kind, kindName: kindLabel(ctx, a.kind), rubricName: rubric.name }), `inspection:${inspection.id}:assigned`)] : [];
+      out.push(ctx.replyOutbound(ctx.t(created ? 'inspection.assigned' : 'inspection.already_assigned', { id: inspection.id, name, candidate: label, kind: kindLabel(ctx, a.kind) })));
+      await w.send(out);
+      return { refused: null, inspectionId: inspection.id };
+    });
+    // Issue 16's task for the check follows the committed assignment.
+    if (r.inspectionId !== undefined) await ctx.services.surfaces.inspectionChanged(r.inspectionId);
+    if (r.refused) {
+      const vars = { name, unit: plain(c.unit.name, 40), region: plain(c.region.name, 20), status: c.status, bank: plain(String(r.refused.params?.bank ?? ''), 30) };
+      const key: Record<string, string> = { bai_is_secretariat: 'inspection.bai_is_secretariat', assign_scope: 'inspection.out_of_region', state: 'inspection.not_preselected', not_inspector: 'inspection.not_inspector', inspector_elsewhere: 'inspection.inspector_elsewhere', conflict: 'inspection.conflict' };
+      await ctx.reply(key[r.refused.code] ? ctx.t(key[r.refused.code]!, vars) : ctx.refusalText(r.refused));
     }
-    await ctx.reply(ctx.t(created ? 'inspection.assigned' : 'inspection.already_assigned', { id: inspection.id, name, candidate: label, kind: kindLabel(ctx, a.kind) }));
   },
 });

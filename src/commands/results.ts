@@ -20,7 +20,10 @@ export async function regionInScope(ctx: MessageContext, name: string | undefine
   }
   const region = await directory.regionByName(name);
   if (!region) return ctx.t('quota.unknown_region', { region: plain(name, 30), known: (await directory.regions()).map((r) => r.name).join('、') || ctx.t('quota.none') });
-  if (scope !== 'all' && !scope.includes(region.id)) return ctx.t('results.out_of_scope', { region: plain(region.name, 20) });
+  if (scope !== 'all' && !scope.includes(region.id)) {
+    await ctx.refused(`results.region`, `region:${region.id}`, { code: 'region_scope', needRoles: ['secretariat', 'regional_admin'], params: { region: region.name } });
+    return ctx.t('results.out_of_scope', { region: plain(region.name, 20) });
+  }
   return region;
 }
 

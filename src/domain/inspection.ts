@@ -4,7 +4,7 @@
  * may record an inspector's bank (which blocks them from that bank's units).
  */
 import { holds, holdsHere, isSecretariat, scopesOf, type Actor, type Grant } from './grants.ts';
-import { needState, refuse, type Decision } from './decision.ts';
+import { needState, refuse, terminated, type Decision, type TerminationFact } from './decision.ts';
 
 export type InspectionStatus = 'ASSIGNED' | 'SUBMITTED' | 'RECUSED';
 export type InspectionMove = 'draft' | 'submit' | 'recuse';
@@ -57,4 +57,36 @@ export function decideRecordBank(actor: Actor, target: { openId: string; grants:
   if (!theirs.length) return refuse('not_inspector');
   if (theirs.every((g) => g.scopeType === 'region' && mine.includes(g.scopeId))) return ok;
   return refuse('inspector_other_region', { needRoles: ['secretariat'] });
+}
+
+export interface AssignFacts {
+  appStatus: string;
+  tier: string;
+  regionId: number;
+  /** The grants of the person to be assigned. */
+  inspectorGrants: readonly Grant[];
+  /** The bank the inspector shares with the unit, if any. */
+  conflictBank: string | null;
+  regionTerminated?: TerminationFact | null;
+}
+
+/**
+ * Assigning a check: the secretariat assigns any candidate (百佳 is 中银协's, 第七条（二）); a regional admin the 千佳
+ * candidates of their own region (第八条（三）), unless the region's participation was ended (第十条). Only preselected
+ * candidates are inspected, by an inspector for that candidate who does not belong to its bank.
+ */
+export function decideAssign(actor: Actor, f: AssignFacts): Decision<'NONE' | 'ASSIGNED', never> {
+  const sec = isSecretariat(actor);
+  if (!sec && (f.tier === 'bai' || !holds(actor, 'regional_admin', { type: 'region', id: f.regionId }))) {
+    return refuse(f.tier === 'bai' ? 'bai_is_secretariat' : 'assign_scope', { needRoles: f.tier === 'bai' ? ['secretariat'] : ['secretariat', 'regional_admin'] });
+  }
+  if (!sec) {
+    const t = terminated([f.regionTerminated]);
+    if (t) return t;
+  }
+  if (f.appStatus !== 'PRESELECTED') return needState(f.appStatus, 'PRESELECTED');
+  if (!f.inspectorGrants.some((g) => g.role === 'inspector')) return refuse('not_inspector');
+  if (!inspectorFor(f.inspectorGrants, f.tier, f.regionId)) return refuse('inspector_elsewhere');
+  if (f.conflictBank) return refuse('conflict', { params: { bank: f.conflictBank } });
+  return { kind: 'allowed', from: 'NONE', to: 'ASSIGNED', action: 'inspection.assign', effects: [] };
 }

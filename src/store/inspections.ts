@@ -96,15 +96,16 @@ export class InspectionStore {
   }
 
   /** Creates an assignment; an identical active one (same application, inspector and kind) is returned instead. */
-  async assign(actorId: string, a: { applicationId: number; inspectorOpenId: string; kind: CheckKind; rubricId: string }): Promise<{ inspection: InspectionView; created: boolean }> {
-    const id = await this.prisma.$transaction(async (tx) => {
+  async assign(actorId: string, a: { applicationId: number; inspectorOpenId: string; kind: CheckKind; rubricId: string }, within?: Tx): Promise<{ inspection: InspectionView; created: boolean }> {
+    const run = <T>(fn: (tx: Tx) => Promise<T>) => (within ? fn(within) : this.prisma.$transaction(fn));
+    const id = await run(async (tx) => {
       const same = await tx.inspection.findFirst({ where: { applicationId: a.applicationId, inspectorOpenId: a.inspectorOpenId, kind: a.kind, status: { in: ['ASSIGNED', 'SUBMITTED'] } } });
       if (same) return { id: same.id, created: false };
       const row = await tx.inspection.create({ data: { ...a, status: 'ASSIGNED', assignedBy: actorId, assignedAt: this.now() } });
       await audit(tx, { actorId, action: 'inspection.assign', target: `inspection:${row.id}`, before: null, after: { applicationId: a.applicationId, inspector: a.inspectorOpenId, kind: a.kind, rubricId: a.rubricId }, at: this.now() });
       return { id: row.id, created: true };
     });
-    return { inspection: (await this.get(id.id))!, created: id.created };
+    return { inspection: (await this.get(id.id, within))!, created: id.created };
   }
 
   /**

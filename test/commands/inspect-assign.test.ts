@@ -39,7 +39,8 @@ describe('/inspect assign', () => {
     expect(textOf(r)).toContain('利益冲突，未指派');
     expect(textOf(r)).toContain('属于「示范银行」，不能检查本行网点「示范支行」');
     expect(await h.prisma.inspection.count()).toBe(0);
-    expect(await h.prisma.auditLog.count({ where: { action: 'inspection.assign_refused' } })).toBe(1);
+    const refused = await h.prisma.auditLog.findMany({ where: { action: 'refused' } });
+    expect(refused.map((r) => JSON.parse(r.after!))).toEqual([expect.objectContaining({ act: 'inspection.assign', code: 'conflict', params: { bank: '示范银行', inspector: INSP2 } })]);
 
     await say(h, SEC, '/role grant @ou_dual 检查员');
     await say(h, SEC, '/role grant @ou_dual 会员单位管理员 示范银行');

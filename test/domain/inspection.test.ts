@@ -1,6 +1,6 @@
 /** Table tests: scoring needs the assignment and the inspector role now; recording an inspector's bank is scoped. */
 import { describe, expect, it } from 'vitest';
-import { decideInspection, decideRecordBank, inspectorFor, type InspectionFacts } from '../../src/domain/inspection.ts';
+import { decideAssign, decideInspection, decideRecordBank, inspectorFor, type InspectionFacts } from '../../src/domain/inspection.ts';
 import type { Actor, Grant } from '../../src/domain/grants.ts';
 
 const g = (role: Grant['role'], scopeType: Grant['scopeType'] = '', scopeId = 0): Grant => ({ role, scopeType, scopeId });
@@ -54,5 +54,24 @@ describe('decideRecordBank (finding 6)', () => {
     ['an inspector, for someone else', { openId: 'ou_i', grants: [g('inspector')] }, { openId: 'ou_j', grants: [g('inspector')] }, 'inspector_bank_self_only'],
   ])('%s → %s', (_l, actor, target, expected) => {
     expect(code(decideRecordBank(actor, target))).toBe(expected);
+  });
+});
+
+describe('decideAssign', () => {
+  const sec: Actor = { openId: 'ou_sec', grants: [g('secretariat')] };
+  const raBj: Actor = { openId: 'ou_ra', grants: [g('regional_admin', 'region', 10)] };
+  const base = { appStatus: 'PRESELECTED', tier: 'qian', regionId: 10, inspectorGrants: [g('inspector')], conflictBank: null };
+  it.each([
+    ['the secretariat, any candidate', sec, { ...base, tier: 'bai' }, 'allowed'],
+    ['a regional admin, a 千佳 candidate of their region', raBj, base, 'allowed'],
+    ['a regional admin, a 百佳 candidate', raBj, { ...base, tier: 'bai' }, 'bai_is_secretariat'],
+    ['a regional admin, another region', raBj, { ...base, regionId: 20 }, 'assign_scope'],
+    ['a terminated region', raBj, { ...base, regionTerminated: { party: 'region' as const, name: '北京', reason: 'x', on: '2026-04-01' } }, 'terminated'],
+    ['not preselected', sec, { ...base, appStatus: 'FILED' }, 'state'],
+    ['no inspector role', sec, { ...base, inspectorGrants: [] }, 'not_inspector'],
+    ["an inspector of another region for 千佳", sec, { ...base, inspectorGrants: [g('inspector', 'region', 20)] }, 'inspector_elsewhere'],
+    ["an inspector of the unit's bank", sec, { ...base, conflictBank: '示范银行' }, 'conflict'],
+  ])('%s → %s', (_l, actor, facts, expected) => {
+    expect(code(decideAssign(actor, facts))).toBe(expected);
   });
 });

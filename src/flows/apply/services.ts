@@ -62,6 +62,13 @@ export class ApplicationFlowServices {
     return this.cardOf((await this.apps.get(appId))!);
   }
 
+  /** The application, or null when it is someone else's (a forged or forwarded card: audited as a refusal). */
+  private async ownedBy(ctx: Answerable, appId: number, act: string): Promise<ApplicationView | null> {
+    const a = await this.apps.get(appId);
+    if (a && a.managerOpenId !== ctx.userId) await ctx.refused(act, `application:${appId}`, { code: 'not_owner' });
+    return a && a.managerOpenId === ctx.userId ? a : null;
+  }
+
   /** Required items still missing, as "3. 标题" strings (also used by reminders). */
   missing(a: ApplicationView): string[] {
     return progress(this.checklist, a.checklist).missing.map((x) => `${x.no}. ${x.item.title}`);
@@ -106,7 +113,7 @@ export class ApplicationFlowServices {
   }
 
   private async changeItem(ctx: Answerable, appId: number, itemId: string, change: { done?: boolean; note?: string }, from: 'progress' | 'elsewhere'): Promise<CardResponse> {
-    const a = await this.apps.get(appId);
+    const a = await this.ownedBy(ctx, appId, 'application.item');
     if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
     const closedOn = await this.closedOn(a);
     if (a.status !== 'DRAFT') return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.locked'), this.cardFor(a, closedOn)) : (await ctx.reply(ctx.t('checklist.locked')), {});
@@ -172,7 +179,7 @@ export class ApplicationFlowServices {
 
   private async submitNow(ctx: Answerable, appId: number): Promise<CardResponse> {
     const say = async (text: string, card?: Card) => (ctx instanceof CardContext ? ctx.toast('warning', text, card) : (await ctx.reply(text), {}));
-    const a = await this.apps.get(appId);
+    const a = await this.ownedBy(ctx, appId, 'application.submit');
     if (!a || a.managerOpenId !== ctx.userId) return say(ctx.t('checklist.not_in_checklist'));
     const closedOn = await this.closedOn(a);
     if (a.status !== 'DRAFT') return say(ctx.t('submit.already', { status: this.statusName(a.status) }), this.cardFor(a, closedOn));
@@ -220,7 +227,7 @@ export class ApplicationFlowServices {
 
   /** Makes one of the manager's drafts the dialog's current application and shows its progress card. */
   async reopen(ctx: Answerable, appId: number): Promise<CardResponse> {
-    const a = await this.apps.get(appId);
+    const a = await this.ownedBy(ctx, appId, 'application.open');
     if (!a || a.managerOpenId !== ctx.userId) return ctx instanceof CardContext ? ctx.toast('warning', ctx.t('checklist.not_in_checklist')) : (await ctx.reply(ctx.t('checklist.not_in_checklist')), {});
     const flow = this.deps.services.apply.flow;
     await flow.sessions.start(ctx.userId, { v: APPLY_STATE_VERSION, campaignId: a.campaignId, step: { kind: 'checklist' }, answers: JSON.parse((await this.deps.prisma.application.findUniqueOrThrow({ where: { id: a.id } })).answers) as ApplyState['answers'], unit: { name: a.unit.name, bankId: a.unit.bankId, regionId: a.unit.regionId }, applicationId: a.id });
