@@ -3,7 +3,9 @@
 // WAIT_FOR_GO ('1': start the fan-out on the first IPC message instead of at once), SECRETARIAT_OPEN_IDS.
 // IPC out: {type:'ready', url} once listening, {type:'enqueued'} after the fan-out is written, {type:'drained'} when
 // no event and no outbox row is left unfinished. IPC in: {type:'drain', seq} asks again; the answer is
-// {type:'drained', seq}. Logs (pino JSON) go to stdout for the test's secrets check.
+// {type:'drained', seq}. {type:'die-after', rows: n} arms a self-SIGKILL at the n-th outbox row written from then on
+// (answered {type:'armed'}), so a test can kill the process at an exact point of a fan-out's writes.
+// Logs (pino JSON) go to stdout for the test's secrets check.
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -28,6 +30,35 @@ const logger = createLogger({ level: 'debug', secrets: [CREDS.appSecret, CREDS.e
 const prisma = await openDatabase(config.databaseUrl);
 const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger, timeoutMs: 2000 });
 const app = createApp({ config, lark, prisma, clock, logger, pace: virtualPace() });
+
+// The fault hook: count outbox rows as they are written (on the hot path, or inside a transaction) and die at the n-th.
+let dieAfter = Number.POSITIVE_INFINITY;
+let written = 0;
+const wrote = (n: number) => {
+  written += n;
+  if (written >= dieAfter) process.kill(process.pid, 'SIGKILL');
+};
+const enqueue = app.sender.enqueue.bind(app.sender);
+app.sender.enqueue = async (m) => {
+  const r = await enqueue(m);
+  wrote(1);
+  return r;
+};
+// Rows written inside a transaction are counted as they are written, before the commit.
+const enqueueIn = app.sender.enqueueIn?.bind(app.sender);
+if (enqueueIn) {
+  app.sender.enqueueIn = async (tx, m) => {
+    const r = await enqueueIn(tx, m);
+    wrote(Array.isArray(m) ? m.length : 1);
+    return r;
+  };
+}
+process.on('message', (m: { type?: string; rows?: number }) => {
+  if (m?.type !== 'die-after') return;
+  written = 0;
+  dieAfter = m.rows ?? Number.POSITIVE_INFINITY;
+  process.send?.({ type: 'armed' });
+});
 await app.start();
 const { url } = await app.listen(0, '127.0.0.1');
 logger.info({ url }, 'fault-test bot ready');

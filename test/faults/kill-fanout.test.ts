@@ -37,10 +37,14 @@ const kills: string[] = [];
 interface Bot {
   proc: ChildProcess;
   drained(): Promise<void>;
+  /** Arms the child to SIGKILL itself at the n-th outbox row it writes from now on. */
+  dieAfter(rows: number): Promise<void>;
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
-async function startBot(): Promise<Bot> {
+/** Starts the bot child on the shared DB; resolves once it listens (and, unless told otherwise, has drained). */
+async function startBot(o: { drained?: boolean } = {}): Promise<Bot> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], {
     env: { ...process.env, FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START: clockStart, FANOUT: '', WAIT_FOR_GO: '0', SECRETARIAT_OPEN_IDS: SEC },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -54,30 +58,37 @@ async function startBot(): Promise<Bot> {
     childLines.push(...parts.filter(Boolean));
   });
   proc.stderr!.on('data', (c: Buffer) => childLines.push(c.toString('utf8')));
-  let seq = 0;
-  const waiting = new Map<number | undefined, () => void>();
-  const seen = new Set<number | undefined>();
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
   proc.on('message', (m: { type: string; url?: string; seq?: number }) => {
     if (m.url) fake.setBotEndpoint(`${m.url}/lark/events`);
-    if (m.type === 'drained') {
-      seen.add(m.seq);
-      waiting.get(m.seq)?.();
-    }
+    const key = m.type === 'drained' ? `drained:${m.seq ?? 0}` : m.type;
+    seen.add(key);
+    waiting.get(key)?.();
   });
-  const wait = (s: number | undefined) =>
-    seen.has(s)
+  const wait = (key: string) =>
+    seen.has(key)
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
-          waiting.set(s, resolve);
-          proc.once('exit', (code, signal) => reject(new Error(`bot child exited (${code ?? signal}): ${childLines.slice(-5).join('\n')}`)));
+          waiting.set(key, resolve);
+          void exited.then(() => reject(new Error(`bot child exited before "${key}": ${childLines.slice(-5).join('\n')}`)));
         });
-  await wait(undefined); // the first drain: recovery of unfinished events and the outbox left by the previous process
+  await wait('ready');
+  if (o.drained !== false) await wait('drained:0'); // recovery of unfinished events and of the outbox the last process left
+  let seq = 0;
   return {
     proc,
+    exited,
     drained: () => {
       const s = ++seq;
       proc.send({ type: 'drain', seq: s });
-      return wait(s);
+      return wait(`drained:${s}`);
+    },
+    dieAfter: (rows) => {
+      seen.delete('armed');
+      proc.send({ type: 'die-after', rows });
+      return wait('armed');
     },
     stop: async () => {
       const closed = new Promise((r) => proc.once('close', r));
@@ -87,35 +98,39 @@ async function startBot(): Promise<Bot> {
   };
 }
 
-async function kill(bot: Bot, what: string): Promise<void> {
-  bot.proc.kill('SIGKILL');
-  await new Promise((r) => bot.proc.once('exit', r));
-  kills.push(what);
-}
-
-/** Sends a text as `from` (p2p); resolves once the bot has stored it. */
-async function send(from: string, text: string, eventId: string) {
-  const d = fake.deliverMessage({ from, chatType: 'p2p', text, eventId }).catch(() => null);
-  await until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `event ${eventId} stored`);
-  return d;
+/** Sends a text as `from` (p2p); does not wait for the bot (it may die while handling it). */
+function send(from: string, text: string, eventId: string): Promise<void> {
+  void fake.deliverMessage({ from, chatType: 'p2p', text, eventId }).catch(() => null);
+  return until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `event ${eventId} stored`);
 }
 
 /** The latest card to `who` whose content includes `marker`. */
 const cardTo = (who: string, marker: string) => [...fake.messagesTo(who)].reverse().find((m) => m.msg_type === 'interactive' && m.content.includes(marker));
-/** Clicks a button value as `who` on `card`; resolves once the bot has stored the click. */
-async function clickStored(who: string, card: FakeMessage, value: Record<string, unknown>, eventId: string) {
+/** Clicks a button value as `who` on `card`; does not wait for the answer. */
+function click(who: string, card: FakeMessage, value: Record<string, unknown>, eventId: string): Promise<void> {
   void fake.deliverCardAction({ operator: who, value, messageId: card.message_id, chatId: card.chat_id, eventId }).catch(() => null);
-  await until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `click ${eventId} stored`);
+  return until(async () => !!(await prisma.processedEvent.findUnique({ where: { eventId } })), `click ${eventId} stored`);
 }
 
 /**
- * Kills the bot at a seeded random point of a fan-out of `total` messages matching `isFanout`: at once (the event is
- * stored; its transaction may not have run) or once k of them reached the fake. Then restarts it and drains.
+ * Kills the bot twice at seeded random points of one fan-out of `total` messages matching `isFanout`: first while
+ * the handler writes it (the process dies at its n-th outbox row: mid-transaction, or mid-loop for code that writes
+ * row by row), then, after a restart, while it is being sent (once k messages reached the fake). Then restarts it
+ * once more and waits until everything is sent.
  */
-async function killMidFanout(bot: Bot, what: string, total: number, isFanout: (m: FakeMessage) => boolean): Promise<Bot> {
-  const k = rng.int(0, total - 1);
-  if (k > 0) await until(() => fake.messages.filter(isFanout).length >= k, `${k} of ${what}`, 40_000);
-  await kill(bot, `${what} after ${fake.messages.filter(isFanout).length}/${total}`);
+async function killTwice(bot: Bot, what: string, total: number, isFanout: (m: FakeMessage) => boolean, act: () => Promise<void>): Promise<Bot> {
+  const n = rng.int(1, total);
+  await bot.dieAfter(n);
+  await act();
+  await bot.exited;
+  kills.push(`${what}: died writing outbox row ${n} of ${total}`);
+  const resumed = await startBot({ drained: false });
+  const k = rng.int(1, total);
+  // Kill once k have been sent, or once the bot has nothing left to send (then the assertions say what is missing).
+  await Promise.race([until(() => fake.messages.filter(isFanout).length >= k, `${k} of ${what}`, 60_000), resumed.drained()]);
+  resumed.proc.kill('SIGKILL');
+  await resumed.exited;
+  kills.push(`${what}: killed after ${fake.messages.filter(isFanout).length} of ${total} sent`);
   const next = await startBot();
   await next.drained();
   return next;
@@ -150,13 +165,12 @@ describe('kill -9 in every fan-out, then restart', () => {
   it('every group and person gets each notice exactly once, and each command one reply', async () => {
     let bot = await startBot();
 
-    // 1. Opening: the click on 确认开启, killed mid-announcement.
+    // 1. Opening: the click on 确认开启.
     await send(SEC, '/campaign open 杀进程测试评选 --apply-by 2026-05-31', 'ev_open_cmd');
     await until(() => !!cardTo(SEC, '"campaign.confirm"'), 'the confirmation card');
     const campaign = await prisma.campaign.findFirstOrThrow();
     const announce = (m: FakeMessage) => m.content.includes('杀进程测试评选 开始申报');
-    await clickStored(SEC, cardTo(SEC, '"campaign.confirm"')!, { a: 'campaign.confirm', op: 'open', id: campaign.id }, 'ev_open_click');
-    bot = await killMidFanout(bot, 'announcements', GROUPS.length, announce);
+    bot = await killTwice(bot, 'announcements', GROUPS.length, announce, () => click(SEC, cardTo(SEC, '"campaign.confirm"')!, { a: 'campaign.confirm', op: 'open', id: campaign.id }, 'ev_open_click'));
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe('OPEN');
     exactlyOnce(GROUPS, announce, 'the announcement');
 
@@ -168,27 +182,24 @@ describe('kill -9 in every fan-out, then restart', () => {
     await prisma.quota.create({ data: { campaignId: campaign.id, regionId: region.id, tier: 'qian', quota: 1 } });
     const ins = await prisma.inspection.create({ data: { applicationId: app.id, inspectorOpenId: INSP, kind: 'onsite', rubricId: 'cbss-2026', assignedBy: SEC, assignedAt: new Date(clockStart) } });
     const result = (m: FakeMessage) => m.content.includes('检查结果 · 杀进程支行');
-    await send(INSP, `/score submit ${ins.id}`, 'ev_score_submit');
-    bot = await killMidFanout(bot, 'results', 2, result);
+    bot = await killTwice(bot, 'results', 2, result, () => send(INSP, `/score submit ${ins.id}`, 'ev_score_submit'));
     exactlyOnce([GROUPS[0]!, MGR], result, 'the result card');
     expect(fake.messages.filter((m) => m.replyTo !== undefined && m.content.includes(`已提交任务 #${ins.id}`))).toHaveLength(1);
 
-    // 3. Closing: the click on 确认关闭, killed mid-notice.
+    // 3. Closing: the click on 确认关闭.
     await send(SEC, '/campaign close', 'ev_close_cmd');
     await until(() => !!cardTo(SEC, '"op":"close"'), 'the close confirmation');
     const closed = (m: FakeMessage) => m.content.includes('杀进程测试评选 已关闭申报');
-    await clickStored(SEC, cardTo(SEC, '"op":"close"')!, { a: 'campaign.confirm', op: 'close', id: campaign.id }, 'ev_close_click');
-    bot = await killMidFanout(bot, 'closing notices', GROUPS.length, closed);
+    bot = await killTwice(bot, 'closing notices', GROUPS.length, closed, () => click(SEC, cardTo(SEC, '"op":"close"')!, { a: 'campaign.confirm', op: 'close', id: campaign.id }, 'ev_close_click'));
     exactlyOnce(GROUPS, closed, 'the closing notice');
 
-    // 4. Publicity: /results publish, killed mid-list.
+    // 4. Publicity: /results publish.
     const publicity = (m: FakeMessage) => m.content.includes('拟命名名单公示');
-    await send(SEC, '/results publish', 'ev_publish');
-    bot = await killMidFanout(bot, 'publicity lists', GROUPS.length, publicity);
+    bot = await killTwice(bot, 'publicity lists', GROUPS.length, publicity, () => send(SEC, '/results publish', 'ev_publish'));
     exactlyOnce(GROUPS, publicity, 'the publicity list');
     expect(fake.messages.filter((m) => m.replyTo !== undefined && textOf(m).includes('已发布公示名单'))).toHaveLength(1);
 
-    // 5. After publicity and 复选, /results announce, killed mid-commendation.
+    // 5. After publicity and 复选, /results announce.
     const round = await prisma.resultRound.findUniqueOrThrow({ where: { campaignId: campaign.id } });
     await bot.stop();
     clockStart = new Date(new Date(`${round.publicityEndsOn}T02:00:00Z`).getTime() + 86_400_000).toISOString(); // the day after publicity
@@ -200,12 +211,10 @@ describe('kill -9 in every fan-out, then restart', () => {
     await bot.drained();
     expect((await prisma.recheckItem.findMany()).map((i) => i.status)).toEqual(['KEPT']);
     const commend = (m: FakeMessage) => m.content.includes('杀进程测试评选 命名表彰');
-    await send(SEC, '/results announce', 'ev_announce');
-    bot = await killMidFanout(bot, 'commendations', GROUPS.length, commend);
+    bot = await killTwice(bot, 'commendations', GROUPS.length, commend, () => send(SEC, '/results announce', 'ev_announce'));
     exactlyOnce(GROUPS, commend, 'the commendation');
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe('ANNOUNCED');
-    const commended = textOf(fake.messagesTo(GROUPS[0]!).find(commend));
-    expect(commended).toContain('杀进程支行');
+    expect(textOf(fake.messagesTo(GROUPS[0]!).find(commend))).toContain('杀进程支行');
 
     // Every state change happened once, every row was sent, every event finished.
     for (const action of ['campaign.open', 'campaign.closed', 'inspection.submit', 'results.publish', 'results.announce', 'campaign.announced']) {
@@ -213,7 +222,7 @@ describe('kill -9 in every fan-out, then restart', () => {
     }
     expect(await prisma.outboxMessage.count({ where: { status: { not: 'sent' } } })).toBe(0);
     expect(await prisma.processedEvent.count({ where: { status: { not: 'done' } } })).toBe(0);
-    expect(kills).toHaveLength(5);
+    expect(kills).toHaveLength(10);
     await bot.stop();
   }, 180_000);
 
