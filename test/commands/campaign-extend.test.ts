@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { say, textOf } from '../helpers/chat.ts';
-import { openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
+import { branchManagers, openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
 import { args } from '../../src/commands/campaign-extend.ts';
 
 const MGR = 'ou_manager1';
@@ -16,6 +16,7 @@ beforeEach(async () => {
   await regionsAndGroups(h);
   campaignId = await openCampaign(h, '2026年度评选', '2026-05-31');
   await say(h, SEC, `/role grant @${RA} 地方协会管理员 北京`);
+  await branchManagers(h, [MGR]); // applicants are tied to their bank (issue 11)
   h.clock.set(new Date('2026-05-25T02:00:00Z'));
   for (const t of ['申报', '1', '是', '是', '2', '2015-05-01', '开始申报', '示范银行北京分行朝阳支行', '示范银行', '北京', '千佳', ...[1, 2, 3, 4, 5, 6].map((n) => `完成 ${n}`)]) await say(h, MGR, t);
   h.clock.set(new Date('2026-06-03T02:00:00Z')); // three days late

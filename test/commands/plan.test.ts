@@ -16,11 +16,11 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-describe('备案 (第八条（一）, 第九条（一）)', () => {
+describe('备案 (第八条第（一）项, 第九条第（一）项)', () => {
   it('a regional admin sees the checklist from plans.yaml and files an item by button, with a note; audited once', async () => {
     const [c] = await say(h, RA_BJ, '/方案备案');
     expect(textOf(c)).toContain('方案备案 · 北京');
-    expect(textOf(c)).toContain('本地区评选活动实施方案（第八条（一））');
+    expect(textOf(c)).toContain('本地区评选活动实施方案（第八条第（一）项）');
     expect(textOf(c)).toContain('已备案 0/2 项');
     const r = await click(h, RA_BJ, c!, '登记 1', { formValue: { note: '京银协〔2026〕12号' } });
     expect(r.toast?.content).toContain('已登记「北京」的第 1 项备案');

@@ -1,4 +1,4 @@
-/** End-to-end: 复选 (第九条（四）) between publicity and naming: banks confirm or flag, the secretariat keeps or drops. */
+/** End-to-end: 复选 (第九条第（四）项) between publicity and naming: banks confirm or flag, the secretariat keeps or drops. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { buttonValue, click, say, textOf } from '../helpers/chat.ts';

@@ -29,8 +29,8 @@ describe('process.yaml', () => {
 describe('plans.yaml', () => {
   it('the shipped checklist cites its articles', () => {
     const p = parsePlanChecklist(plansText, 'plans.yaml');
-    expect(p.region.map((i) => i.basis)).toEqual(['第八条（一）', '第十条']);
-    expect(p.member.map((i) => i.basis)).toEqual(['第九条（一）', '第十条']);
+    expect(p.region.map((i) => i.basis)).toEqual(['第八条第（一）项', '第十条']);
+    expect(p.member.map((i) => i.basis)).toEqual(['第九条第（一）项', '第十条']);
   });
   it('refuses an item id used twice', () => {
     expect(() => parsePlanChecklist(plansText.replace('id: member_plan', 'id: region_plan'), 'plans.yaml')).toThrow('duplicate item id "region_plan"');

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { buttonValue, click, say, textOf } from '../helpers/chat.ts';
-import { openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
+import { branchManagers, openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
 
 const MGR = 'ou_manager1';
 let h: Harness;
@@ -12,6 +12,7 @@ beforeEach(async () => {
   h.fake.addUser({ openId: MGR, name: '朝阳支行张行长' });
   await regionsAndGroups(h);
   await openCampaign(h, '2026年度评选', '2026-05-31');
+  await branchManagers(h, [MGR]); // applicants are tied to their bank (issue 11)
 });
 afterEach(async () => h.close());
 

@@ -20,3 +20,8 @@ export async function openCampaign(h: Harness, name = '2026年度评选', applyB
   await click(h, SEC, confirm!, '确认开启');
   return (await h.prisma.campaign.findFirstOrThrow({ where: { name }, orderBy: { id: 'desc' } })).id;
 }
+
+/** Applicants are tied to their bank (issue 11): the secretariat makes each person a 网点负责人 of `bank`. */
+export async function branchManagers(h: Harness, people: readonly string[], bank = '示范银行'): Promise<void> {
+  for (const p of people) await say(h, SEC, `/role grant @${p} 网点负责人 ${bank}`);
+}
