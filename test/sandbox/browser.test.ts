@@ -2,6 +2,7 @@
 // Needs Debian's chromium at /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it). Without it the suite
 // is skipped, with the reason printed, and every other test still runs.
 import { existsSync } from 'node:fs';
+import { normalizeName } from '../../src/domain/names.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createSandbox, type SandboxHarness } from '../helpers/sandbox.ts';
@@ -177,6 +178,8 @@ describe.skipIf(!hasChromium)('a manager never hits a dead end (issue 18), in he
   let page: Page;
   const MANAGER = 'ou_demo_manager_sh';
   const UNIT = '上海分行营业部（演示）';
+  /** The unit's name as stored and shown: its one form (NFKC: full-width parentheses become ASCII; issue 11). */
+  const SHOWN = normalizeName(UNIT);
   const say = async (text: string) => {
     await page.locator('#text').fill(text);
     await page.locator('#text').press('Enter');
@@ -188,7 +191,7 @@ describe.skipIf(!hasChromium)('a manager never hits a dead end (issue 18), in he
     await say(text);
     await page.locator('#messages .msg', { hasText: answerText }).nth(n).waitFor(WAIT);
   };
-  const progressCard = () => page.locator('#messages .msg', { hasText: m.t('checklist.title', { unit: UNIT }) }).last();
+  const progressCard = () => page.locator('#messages .msg', { hasText: m.t('checklist.title', { unit: SHOWN }) }).last();
   const toast = (text: string) => page.locator('#toasts .toast', { hasText: text }).first().waitFor(WAIT);
 
   beforeAll(async () => {
@@ -218,7 +221,7 @@ describe.skipIf(!hasChromium)('a manager never hits a dead end (issue 18), in he
       ['申报', m.t('apply.step', { no: 1, of: 5 })], ['1', m.t('apply.step', { no: 2, of: 5 })], ['是', m.t('apply.step', { no: 3, of: 5 })],
       ['是', m.t('apply.step', { no: 4, of: 5 })], ['1', m.t('apply.step', { no: 5, of: 5 })], ['2014-05-20', m.t('verdict.title_ok')],
       ['开始申报', '网点全称'], [UNIT, m.t('unit.ask_bank')], ['华夏示范银行（演示）', m.t('unit.ask_region')], ['上海市银行业协会（演示）', m.t('unit.ask_tier')],
-      ['千佳', m.t('checklist.title', { unit: UNIT })],
+      ['千佳', m.t('checklist.title', { unit: SHOWN })],
     ];
     for (const [t, next] of steps) await answer(t, next);
     for (const no of [1, 2, 3, 4, 5, 7]) {
@@ -242,7 +245,8 @@ describe.skipIf(!hasChromium)('a manager never hits a dead end (issue 18), in he
     expect(await page.locator('#messages .msg').count()).toBe(before + 1); // just the message typed; the card changed in place
 
     await say('提交申报');
-    await seen(m.t('submit.done', { unit: UNIT, tier: '千佳', next: m.t('submit.next_qian', { region: '上海市银行业协会（演示）' }) }));
+    // Every candidate goes to its bank for 报备 first (第九条第（二）项), then to the region.
+    await seen(m.t('submit.done', { unit: SHOWN, tier: '千佳', next: m.t('submit.next_filing', { bank: '华夏示范银行（演示）', region: '上海市银行业协会（演示）' }) }));
     const app = await h.sb.prisma.application.findFirstOrThrow({ where: { managerOpenId: MANAGER } });
     expect(app.status).toBe('SUBMITTED');
     expect(JSON.parse(app.checklist).photos.done).toBe(true);

@@ -5,7 +5,7 @@ import { createFakeFeishu } from '../../src/sandbox/fake/index.ts';
 import { Sender } from '../../src/send/sender.ts';
 import { FEISHU_LIMITS, RateLimiter, virtualPace } from '../../src/send/limiter.ts';
 import { say, textOf } from '../helpers/chat.ts';
-import { openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
+import { branchManagers, openCampaign, regionsAndGroups, SEC } from '../helpers/setup.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -91,6 +91,7 @@ describe('an application\'s progress card over a two-year cycle', () => {
     h.fake.addUser({ openId: MGR, name: '朝阳支行张行长' });
     await regionsAndGroups(h);
     await openCampaign(h, '2026年度评选', '2026-05-31');
+    await branchManagers(h, [MGR]); // applicants are tied to their bank (issue 11)
     for (const t of ['申报', '1', '是', '是', '2', '2023年5月1日', '开始申报', '示范银行北京分行朝阳支行', '示范银行', '北京', '千佳']) await say(h, MGR, t);
     const app = await h.prisma.application.findFirstOrThrow();
     const cardRow = await h.prisma.outboxMessage.findUniqueOrThrow({ where: { id: app.progressOutboxId! } });
