@@ -1,4 +1,5 @@
 /** Why: what the fault tests share: seeded randomness, captured deliveries to replay out of order, and the secrets check. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { prng } from '../../src/sandbox/fake/limits.ts';
@@ -103,4 +104,21 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Starts test/faults/bot-child.ts with `env` (over this process's), an IPC channel, and its output collected line by
+ * line into `lines` (for the secrets check).
+ */
+export function spawnBotChild(env: Record<string, string>, lines: string[]): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let buf = '';
+  proc.stdout!.on('data', (c: Buffer) => {
+    buf += c.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    lines.push(...parts.filter(Boolean));
+  });
+  proc.stderr!.on('data', (c: Buffer) => lines.push(c.toString('utf8')));
+  return proc;
 }

@@ -5,7 +5,7 @@
  */
 // One database, one round, killed once in each fan-out at a seeded random point: while the click or command is being
 // handled (before or during its transaction), or after k of its N messages reached the fake. The fake lives here.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { createFakeFeishu, type FakeFeishu, type FakeMessage } from '../../src/s
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
 import { CREDS } from '../helpers/harness.ts';
 import { textOf } from '../helpers/chat.ts';
-import { linesWithSecrets, seeded, until } from './helpers.ts';
+import { linesWithSecrets, seeded, spawnBotChild, until } from './helpers.ts';
 
 const SEC = 'ou_kill_sec';
 const INSP = 'ou_kill_insp';
@@ -45,19 +45,8 @@ interface Bot {
 
 /** Starts the bot child on the shared DB; resolves once it listens (and, unless told otherwise, has drained). */
 async function startBot(o: { drained?: boolean } = {}): Promise<Bot> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], {
-    env: { ...process.env, FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START: clockStart, FANOUT: '', WAIT_FOR_GO: '0', SECRETARIAT_OPEN_IDS: SEC },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const proc = spawnBotChild({ FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START: clockStart, FANOUT: '', WAIT_FOR_GO: '0', SECRETARIAT_OPEN_IDS: SEC }, childLines);
   children.push(proc);
-  let buf = '';
-  proc.stdout!.on('data', (c: Buffer) => {
-    buf += c.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    childLines.push(...parts.filter(Boolean));
-  });
-  proc.stderr!.on('data', (c: Buffer) => childLines.push(c.toString('utf8')));
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const seen = new Set<string>();
   const waiting = new Map<string, () => void>();

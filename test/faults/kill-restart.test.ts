@@ -1,7 +1,7 @@
 /** Why: a bot host can die at any instant; after `kill -9` and a restart every recipient must have its message exactly once. */
 // The bot runs as a child process (test/faults/bot-child.ts) on a SQLite file; the fake Feishu lives here, so it
 // survives the kill and sees every send. The child's business clock is a ManualClock and its pacing virtual.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { CREDS } from '../helpers/harness.ts';
-import { currentTenantToken, linesWithSecrets, until } from './helpers.ts';
+import { currentTenantToken, linesWithSecrets, spawnBotChild, until } from './helpers.ts';
 
 const CLOCK_START = '2026-03-02T02:00:00Z';
 const RECIPIENTS = Array.from({ length: 300 }, (_, i) => `ou_kill_${String(i).padStart(3, '0')}`);
@@ -30,19 +30,8 @@ interface Bot {
 
 /** Starts the bot child on the shared DB; resolves once it listens. */
 async function startBot(dbUrl: string, waitForGo: boolean): Promise<Bot> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], {
-    env: { ...process.env, FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START, FANOUT: RECIPIENTS.join(','), WAIT_FOR_GO: waitForGo ? '1' : '0' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const proc = spawnBotChild({ FAKE_URL: fake.url, DATABASE_URL: dbUrl, CLOCK_START, FANOUT: RECIPIENTS.join(','), WAIT_FOR_GO: waitForGo ? '1' : '0' }, childLines);
   children.push(proc);
-  let buf = '';
-  proc.stdout!.on('data', (c: Buffer) => {
-    buf += c.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    childLines.push(...parts.filter(Boolean));
-  });
-  proc.stderr!.on('data', (c: Buffer) => childLines.push(c.toString('utf8')));
   const seen: string[] = [];
   const waiters: Array<{ type: string; resolve: () => void }> = [];
   let url = '';
