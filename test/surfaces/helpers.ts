@@ -4,6 +4,7 @@ import { createFakeFeishu, type FakeTask } from '../../src/sandbox/fake/index.ts
 import { virtualPace } from '../../src/send/limiter.ts';
 import { asLocalDate, zonedDateTime } from '../../src/domain/dates.ts';
 import { say } from '../helpers/chat.ts';
+import { branchManagers } from '../helpers/setup.ts';
 
 export const TZ = 'Asia/Shanghai';
 export const local = (date: string, time = '09:00') => zonedDateTime(asLocalDate(date), time, TZ);
@@ -42,7 +43,11 @@ export const tasksOf = (h: Harness, openId: string): FakeTask[] => h.fake.surfac
 /** All task create calls the bot made (whether or not an answer reached it). */
 export const taskCreates = (h: Harness) => h.fake.calls.filter((c) => c.route === 'task_create');
 
-/** Answers the eligibility questions and reaches the checklist by text, as in the application flow tests. */
+/**
+ * Answers the eligibility questions and reaches the checklist by text, as in the application flow tests. The manager is
+ * first made the bank's 网点负责人 (applicants are tied to their bank, issue 11); granting twice changes nothing.
+ */
 export async function applyToChecklist(h: Harness, mgr: string, unit = '示范银行北京分行朝阳支行', tier = '千佳'): Promise<void> {
+  await branchManagers(h, [mgr]);
   for (const t of ['申报', '1', '是', '是', '2', '2023年5月1日', '开始申报', unit, '示范银行', '北京', tier]) await say(h, mgr, t);
 }

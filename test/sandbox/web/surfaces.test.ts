@@ -45,7 +45,8 @@ describe('the sandbox’s tasks and dashboard panel', () => {
 
     const mine = await surfaces(MGR);
     expect(mine.tasks).toHaveLength(1);
-    expect(mine.tasks[0]).toMatchObject({ summary: '补齐申报材料：上海分行营业部（演示）（千佳）', due: '2026-04-15', done: false });
+    // The unit is stored in its one form (NFKC: the full-width parentheses become ASCII; issue 11).
+    expect(mine.tasks[0]).toMatchObject({ summary: '补齐申报材料：上海分行营业部(演示)（千佳）', due: '2026-04-15', done: false });
     expect(mine.tasks[0]!.description).toContain('共 7 项');
     expect((await surfaces(SEC)).tasks).toEqual([]);
 
@@ -60,7 +61,7 @@ describe('the sandbox’s tasks and dashboard panel', () => {
     const apps = base!.tables.find((t) => t.name === '申报')!;
     expect(apps.total).toBe(1);
     expect(apps.fields.slice(0, 3)).toEqual(['申报编号', '网点', '会员单位']);
-    expect(apps.rows[0]!.slice(1, 7)).toEqual(['上海分行营业部（演示）', '华夏示范银行（演示）', '上海市银行业协会（演示）', '千佳', '填写中', '']);
+    expect(apps.rows[0]!.slice(1, 7)).toEqual(['上海分行营业部(演示)', '华夏示范银行（演示）', '上海市银行业协会（演示）', '千佳', '填写中', '']);
     expect((await surfaces(RA)).bases).toEqual([]);
   });
 
