@@ -20,7 +20,7 @@ import { linesWithSecrets, seeded, spawnBotChild, until } from './helpers.ts';
 const SEC = 'ou_kill_sec';
 const INSP = 'ou_kill_insp';
 const MGR = 'ou_kill_mgr';
-const GROUPS = Array.from({ length: 120 }, (_, i) => `oc_kill_${String(i).padStart(3, '0')}`);
+const GROUPS = Array.from({ length: 80 }, (_, i) => `oc_kill_${String(i).padStart(3, '0')}`);
 const rng = seeded(11_2026);
 
 let fake: FakeFeishu;
