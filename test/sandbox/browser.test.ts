@@ -163,6 +163,36 @@ describe.skipIf(!hasChromium)('the sandbox page in headless Chromium', () => {
     ]);
   });
 
+  it('keeps a click on another chat made while a poll for the old chat is still out', async () => {
+    const names = await page.locator('#chats button .chat-name').allTextContents();
+    expect(names.length).toBeGreaterThan(1);
+    const [from, to] = names as [string, string];
+    await openChat(from);
+    await page.locator('#chat-title', { hasText: from }).waitFor(WAIT);
+    // Hold the next poll for `from` until the click on `to` has been made, then let its answer arrive late.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    let once = true;
+    await page.route('**/sandbox/api/state?*', async (route) => {
+      if (once && new URL(route.request().url()).searchParams.get('chat') !== '') {
+        once = false;
+        held();
+        await released;
+      }
+      await route.continue();
+    });
+    await holding;
+    await openChat(to);
+    release();
+    // Two more polls come and go; the chosen chat stays chosen.
+    for (let i = 0; i < 2; i++) await page.waitForResponse((r) => r.url().includes('/sandbox/api/state?'), WAIT);
+    expect(await page.locator('#chat-title').textContent()).toBe(to);
+    expect(await page.locator('#chats button.active .chat-name').textContent()).toBe(to);
+    await page.unroute('**/sandbox/api/state?*');
+  });
+
   it('the reset button wipes the round and reseeds, back at real time', async () => {
     await page.locator('#reset').click();
     await toast(m.t('sandbox.reset_done'));

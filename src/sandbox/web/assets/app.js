@@ -14,6 +14,8 @@ const state = {
   hints: '',
   busy: false,
   again: false,
+  /** Bumped on every switch of person or chat: a poll answered for an earlier choice is dropped, not applied. */
+  gen: 0,
 };
 $('who').value = state.as;
 
@@ -37,8 +39,12 @@ const fail = (err) => toast('error', fill(T.error, { reason: err.message }));
 async function refresh() {
   if (state.busy) return void (state.again = true);
   state.busy = true;
+  const gen = state.gen;
   try {
-    apply(await api(`/sandbox/api/state?as=${encodeURIComponent(state.as)}&chat=${encodeURIComponent(state.chat)}`));
+    const s = await api(`/sandbox/api/state?as=${encodeURIComponent(state.as)}&chat=${encodeURIComponent(state.chat)}`);
+    // The person clicked another chat (or person) while this poll was out: its answer is for the old choice.
+    if (gen === state.gen) apply(s);
+    else state.again = true;
     document.body.classList.remove('offline');
   } catch {
     document.body.classList.add('offline');
@@ -180,6 +186,7 @@ async function act(messageId, payload, control) {
 }
 
 function switchTo(as, chat) {
+  state.gen += 1;
   state.as = as;
   state.chat = chat;
   clearMessages();
