@@ -60,7 +60,7 @@ export const inspectAssign = defineCommand({
   roles: ['secretariat', 'regional_admin'],
   args,
   async handle(ctx, a) {
-    const { roles, inspections, results } = ctx.services;
+    const { inspections, results } = ctx.services;
     const campaign = await latestCampaign(ctx);
     if (!campaign) {
       await ctx.reply(ctx.t('inspection.no_campaign'));

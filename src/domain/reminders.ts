@@ -2,7 +2,7 @@
 
 import { compareDates, daysBetween, toLocalDate, type LocalDate } from './dates.ts';
 import type { ReminderPolicy } from './reminder-policy.ts';
-import { daysLeftAt, slotsBetween, type CampaignDates, type PlanMilestone, type ReminderKind, type Slot } from './reminder-slots.ts';
+import { daysLeftAt, slotsBetween, type CampaignDates, type PlanMilestone, type Slot } from './reminder-slots.ts';
 
 import type { CampaignData, InspectionVisit, ReviewItem } from './reminder-data.ts';
 

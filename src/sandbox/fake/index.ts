@@ -1,6 +1,5 @@
 /** Why: end-to-end tests, the browser sandbox and benchmarks point the real SDK at this loopback fake of Feishu. */
 import { systemClock } from '../../clock.ts';
-import { validateCard } from './cards.ts';
 import { Deliverer, type DeliverCardActionOptions, type DeliverEventOptions, type DeliverMessageOptions, type Transport } from './events.ts';
 import { Faults, RateLimiter } from './limits.ts';
 import { createOpenApi, resolveRoute } from './openapi.ts';
