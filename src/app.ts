@@ -5,7 +5,13 @@ import type { Config } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { Logger } from './log.ts';
 import type { PrismaClient } from './store/db.ts';
-import { FastStore } from './store/fast.ts';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { openHotStore } from './store/hot.ts';
+import { PgHotStore } from './store/hot-pg.ts';
+import { lockName, pgTarget } from './store/pg.ts';
+import { dialectOfUrl } from './store/db.ts';
+import { PrimaryElection } from './store/primary.ts';
 import { fetchBotInfo, type LarkClient } from './send/client.ts';
 import { Sender } from './send/sender.ts';
 import type { Pace } from './send/limiter.ts';
@@ -81,18 +87,31 @@ export interface App {
   health: Health;
   /** Prunes old processed events and finished outbox rows (run on the scheduler's housekeeping tick). */
   retention: Retention;
-  /** Learns the bot's identity, resumes unfinished events and the outbox. */
+  /** Learns the bot's identity, resumes unfinished events and the outbox (on PostgreSQL: joins the primary election). */
   start(): Promise<void>;
+  /**
+   * Runs reminder ticks on their cron schedule: at once on SQLite; on PostgreSQL on whichever instance is the primary
+   * (main.ts calls it; tests call scheduler.tick()).
+   */
+  startScheduler(): void;
+  /** This instance runs the sender, the scheduler and housekeeping (always on SQLite; the elected one on PostgreSQL). */
+  isPrimary(): boolean;
   listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
   /** Waits until every queued event and outbound message is finished (tests, shutdown). */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** An event left unfinished this long on PostgreSQL is resumed by another instance (its own may have died). */
+export const STALE_EVENT_MS = 30_000;
+
 export function createApp(o: AppOptions): App {
   const messages = o.messages ?? loadMessages();
   let botOpenId: string | null = null;
-  const fast = new FastStore(o.config.databaseUrl);
+  const dialect = dialectOfUrl(o.config.databaseUrl);
+  const instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const fast = openHotStore(o.config.databaseUrl, instanceId);
+  const pgHot = fast instanceof PgHotStore ? fast : null;
   const sender = new Sender({
     prisma: o.prisma,
     fast,
@@ -129,6 +148,7 @@ export function createApp(o: AppOptions): App {
       if (failure) throw failure;
     },
     taskLinks: (ids) => services.surfaces.taskLinks(ids),
+    exclusive: pgHot ? (fn) => pgHot.withLock(lockName(pgTarget(o.config.databaseUrl).schema, 'scheduler'), fn) : undefined,
   });
   const rubrics = o.rubrics ?? loadRubrics();
   const inspections = new InspectionStore(o.prisma, now);
@@ -162,9 +182,42 @@ export function createApp(o: AppOptions): App {
   const health = new Health({ config: o.config, prisma: o.prisma, clock: o.clock, sender, intake });
   http.get('/healthz', async (_req, res) => {
     const report = await health.check();
-    res.status(report.reasons.length ? 503 : 200).json({ ...report, botOpenId });
+    res.status(report.reasons.length ? 503 : 200).json({ ...report, botOpenId, database: dialect, primary: !election || election.primary, instance: instanceId });
   });
   http.use(webhookRouter({ config: o.config, clock: o.clock, logger: o.logger, intake }));
+
+  // PostgreSQL: one elected primary sends (Feishu's limits are per app), ticks reminders and does housekeeping; every
+  // instance receives events. The primary also looks for outbox rows other instances wrote (OUTBOX_POLL_MS), and any
+  // instance resumes events a dead instance left unfinished for STALE_EVENT_MS.
+  let cronWanted = false;
+  let outboxPoll: NodeJS.Timeout | null = null;
+  let staleRound: Promise<unknown> = Promise.resolve();
+  const election = pgHot
+    ? new PrimaryElection({
+        databaseUrl: o.config.databaseUrl,
+        pollMs: o.config.multi.primaryPollMs,
+        logger: o.logger.child({ mod: 'primary' }),
+        hooks: {
+          async gained() {
+            await pgHot.adoptClaims();
+            sender.start();
+            outboxPoll = setInterval(() => sender.kick(), o.config.multi.outboxPollMs);
+            outboxPoll.unref();
+            if (cronWanted) scheduler.start();
+          },
+          async lost() {
+            if (outboxPoll) clearInterval(outboxPoll);
+            outboxPoll = null;
+            await scheduler.stop();
+            await sender.stop();
+          },
+          async poll() {
+            staleRound = staleRound.then(() => intake.resumeStale(STALE_EVENT_MS)).catch((err: unknown) => o.logger.warn({ err }, 'could not resume stale events'));
+            await staleRound;
+          },
+        },
+      })
+    : null;
 
   let server: Server | null = null;
   return {
@@ -183,10 +236,16 @@ export function createApp(o: AppOptions): App {
         o.logger.warn({ err }, 'could not read the bot identity (GET /open-apis/bot/v3/info); group @-mentions of anyone will count as @bot until it is known');
       }
       await services.roles.seedSecretariat(o.config.secretariatOpenIds);
-      sender.start();
+      if (election) await election.start();
+      else sender.start();
       const resumed = await intake.recover();
       if (resumed) o.logger.info({ resumed }, 'resumed events acknowledged before a restart');
     },
+    startScheduler() {
+      cronWanted = true;
+      if (!election || election.primary) scheduler.start();
+    },
+    isPrimary: () => !election || election.primary,
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
         const s = createServer(serverOptions(o.config), http);
@@ -209,10 +268,13 @@ export function createApp(o: AppOptions): App {
     },
     async stop() {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await election?.stop();
+      if (outboxPoll) clearInterval(outboxPoll);
       await scheduler.stop();
       await intake.queue.drained();
+      await staleRound;
       await sender.stop();
-      fast.close();
+      await fast.close();
     },
   };
 }

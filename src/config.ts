@@ -1,4 +1,5 @@
 /** Why: one pure, validated view of the environment, so a bad deployment fails at start with every problem listed. */
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { MIN_OUTBOX_RETENTION_DAYS } from './store/retention.ts';
 
@@ -32,7 +33,14 @@ const schema = z.object({
   LARK_DOMAIN: loopbackOrHttps.default('https://open.feishu.cn'),
   LARK_EVENT_MODE: z.enum(['webhook', 'ws'], { error: 'webhook or ws' }).default('webhook'),
   PORT: z.coerce.number({ error: 'a port number from 0 to 65535' }).int().min(0).max(65535).default(3000),
-  DATABASE_URL: z.string().trim().regex(/^file:.+/, 'a SQLite URL such as file:./data/bot.db').default('file:./data/bot.db'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, 'a SQLite URL such as file:./data/bot.db, or postgresql://user@host:5432/db?schema=bot')
+    .default('file:./data/bot.db'),
+  DATA_DIR: optionalText,
+  PRIMARY_POLL_MS: millis(100, 60_000, 2_000),
+  OUTBOX_POLL_MS: millis(50, 60_000, 1_000),
   BOT_TIMEZONE: z
     .string()
     .trim()
@@ -82,6 +90,10 @@ export interface Config {
   eventMode: 'webhook' | 'ws';
   port: number;
   databaseUrl: string;
+  /** Files the bot writes (exports): DATA_DIR, else the SQLite file's folder, else ./data (PostgreSQL). */
+  dataDir: string;
+  /** PostgreSQL mode: how often a standby tries to become the primary, and the primary looks for rows other instances wrote. */
+  multi: { primaryPollMs: number; outboxPollMs: number };
   timezone: string;
   secretariatOpenIds: string[];
   sessionIdleMinutes: number;
@@ -148,6 +160,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     eventMode: e.LARK_EVENT_MODE,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.DATA_DIR ?? (e.DATABASE_URL.startsWith('file:') && !e.DATABASE_URL.includes(':memory:') ? dirname(e.DATABASE_URL.replace(/^file:/, '').replace(/\?.*$/, '')) : 'data')),
+    multi: { primaryPollMs: e.PRIMARY_POLL_MS, outboxPollMs: e.OUTBOX_POLL_MS },
     timezone: e.BOT_TIMEZONE,
     secretariatOpenIds: e.SECRETARIAT_OPEN_IDS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

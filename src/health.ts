@@ -63,7 +63,8 @@ export class Health {
 
   constructor(private readonly o: HealthOptions) {
     this.ws = o.config.eventMode === 'ws' ? { state: 'connecting', since: o.clock.now(), detail: null } : null;
-    this.file = sqliteFileIdentity(o.config.databaseUrl);
+    // PostgreSQL has no file of ours to watch: the heartbeat write is the whole check.
+    this.file = o.config.databaseUrl.startsWith('file:') ? sqliteFileIdentity(o.config.databaseUrl) : { path: ':memory:', ino: null };
   }
 
   /** The WS connection's state as last reported (null in webhook mode). */

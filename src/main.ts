@@ -32,8 +32,9 @@ async function main(): Promise<void> {
   // (one Open API round trip) and resumes the outbox and any unfinished events.
   const { url } = await app.listen(config.port);
   await app.start();
-  // Reminders: a cron job in BOT_TIMEZONE, plus one tick now that sends what fell due while the bot was down.
-  app.scheduler.start();
+  // Reminders: a cron job in BOT_TIMEZONE, plus one tick now that sends what fell due while the bot was down (on
+  // PostgreSQL, on the elected primary only).
+  app.startScheduler();
   let ws: { close(): void } | null = null;
   if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake, onState: (state, detail) => app.health.reportWs(state, detail) });
   logger.info({ url, mode: config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);

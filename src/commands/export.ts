@@ -1,5 +1,5 @@
 /** Why: `/export [地区]` (/导出): writes the round's archive (第七条第（六）项) as CSV and XLSX files and uploads them into this chat. */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { defineCommand } from './types.ts';
@@ -7,7 +7,6 @@ import { kindLabel, latestCampaign, tierLabel, plain } from './inspection-shared
 import { regionInScope } from './results.ts';
 import { buildTables, type TableKey } from '../store/export.ts';
 import { writeExport } from '../store/export-files.ts';
-import { sqlitePath } from '../store/db.ts';
 import { uploadFile } from '../send/files.ts';
 import type { CheckKind } from '../domain/rubric.ts';
 import type { MessageContext } from '../pipeline/context.ts';
@@ -17,10 +16,10 @@ export const args = z
   .max(1, 'args.export_shape')
   .transform((w) => ({ region: w[0] }));
 
-/** Exports are kept beside the database (data/exports), as the association's own archive copy. */
+/** Exports are kept in the data folder (DATA_DIR, by default beside the SQLite file), as the association's own archive copy. */
 export function exportDir(ctx: MessageContext, stamp: string): string {
-  const db = sqlitePath(ctx.deps.config.databaseUrl);
-  return join(db === ':memory:' ? tmpdir() : dirname(db), 'exports', stamp);
+  const db = ctx.deps.config.databaseUrl;
+  return join(db.includes(':memory:') ? tmpdir() : ctx.deps.config.dataDir, 'exports', stamp);
 }
 
 export const exportCommand = defineCommand({

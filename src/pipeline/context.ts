@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { PrismaClient } from '../store/db.ts';
-import type { FastStore } from '../store/fast.ts';
+import type { HotStore } from '../store/hot.ts';
 import type { Outbound, Sender } from '../send/sender.ts';
 import type { Messages } from '../prompts/index.ts';
 import type { InboundCardAction, InboundMessage, InboundNotice } from './events.ts';
@@ -62,7 +62,7 @@ export interface Deps {
   config: Config;
   prisma: PrismaClient;
   /** Prepared statements for the per-event hot path (dedupe, event status, outbox). */
-  fast: FastStore;
+  fast: HotStore;
   sender: Sender;
   /** Runs a state change, its audit row and its outbox rows as one transaction; records refusals. */
   atomic: Atomic;

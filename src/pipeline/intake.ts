@@ -93,25 +93,26 @@ export class Intake {
     const inbound = item.inbound!;
     const chatId = inbound.chatId ?? null;
     const messageId = inbound.kind === 'message' ? inbound.messageId : null;
-    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, messageId, payload: storedPayload(env.raw, this.deps.config.verificationToken), receivedAt: this.deps.clock.now() });
+    const inserted = await this.deps.fast.insertEvent({ eventId: env.eventId, eventType: env.eventType, chatId, messageId, payload: storedPayload(env.raw, this.deps.config.verificationToken), receivedAt: this.deps.clock.now(), queueKey: queueKeyOf(inbound) });
     if (inserted) return;
     // A row left 'received' by a crashed process, and not being worked on here, is worked on again.
-    if (this.deps.fast.eventStatus(env.eventId) === 'received' && !this.working.has(env.eventId)) return;
+    if ((await this.deps.fast.eventStatus(env.eventId)) === 'received' && !this.working.has(env.eventId)) return;
     this.deps.logger.debug({ eventId: env.eventId }, 'duplicate event skipped');
+    // A redelivered card callback gets the answer the first delivery got (stored on PostgreSQL, by whichever instance).
+    if (inbound.kind === 'card' && this.deps.fast.answerOf) {
+      const answer = await this.deps.fast.answerOf(env.eventId).catch(() => undefined);
+      if (answer) return { status: 200, body: answer };
+    }
     return ACK;
   }
 
   private async dispatch(item: IntakeItem): Promise<Answer> {
     const inbound = item.inbound!;
-    // A person's p2p texts, card clicks and menu clicks share one queue, so a dialog never sees two of its steps at once.
-    const key =
-      inbound.kind === 'message' ? (inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.senderOpenId}`)
-      : inbound.kind === 'bot_added' ? inbound.chatId
-      : `user:${inbound.operatorOpenId}`;
+    const key = queueKeyOf(inbound);
     this.working.add(inbound.eventId);
     // A card click resumed after a restart has nobody waiting for its inline answer: route delivers it (finishResumed).
     const resumed = item.source === 'recovery' && inbound.kind === 'card' ? (item.receivedAt ?? this.deps.clock.now()) : null;
-    const work = this.queue.run(key, () => this.route(inbound, resumed), inbound.kind === 'card');
+    const work = this.queue.run(key, () => (this.deps.fast.withChat ? this.routeShared(key, inbound, resumed) : this.route(inbound, resumed)), inbound.kind === 'card');
     if (inbound.kind !== 'card' || resumed) {
       work.catch(() => undefined);
       return ACK;
@@ -178,6 +179,31 @@ export class Intake {
     }
   }
 
+  /**
+   * PostgreSQL, several instances: the chat's events run one at a time across instances (its advisory lock), older
+   * unfinished ones first, whichever instance received them; an event another instance finished meanwhile is skipped.
+   */
+  private async routeShared(key: string, inbound: Inbound, resumed: Date | null): Promise<unknown> {
+    return this.deps.fast.withChat!(key, inbound.eventId, async (older) => {
+      for (const o of older) {
+        if (this.working.has(o.eventId)) continue;
+        const env = envelopeOf(o);
+        const before = normalizeStored(env, this.deps.botOpenId());
+        if (!before) continue;
+        this.working.add(o.eventId);
+        const answer = await this.route(before, before.kind === 'card' ? o.receivedAt : null).catch(() => undefined);
+        if (before.kind === 'card') await this.deps.fast.storeAnswer?.(o.eventId, answer ?? {}).catch(() => undefined);
+      }
+      if ((await this.deps.fast.eventStatus(inbound.eventId)) !== 'received') {
+        this.working.delete(inbound.eventId);
+        return inbound.kind === 'card' ? await this.deps.fast.answerOf?.(inbound.eventId) : undefined;
+      }
+      const result = await this.route(inbound, resumed);
+      if (inbound.kind === 'card' && this.deps.fast.storeAnswer) await this.deps.fast.storeAnswer(inbound.eventId, result ?? {}).catch(() => undefined);
+      return result;
+    });
+  }
+
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
   private async route(inbound: Inbound, resumed: Date | null = null): Promise<unknown> {
     try {
@@ -208,6 +234,23 @@ export class Intake {
   }
 
   /**
+   * PostgreSQL, several instances: events left unfinished for `ageMs` (their instance may have died after the ack) are
+   * worked on here; the per-chat lock and the status check in routeShared keep each to one run.
+   */
+  async resumeStale(ageMs: number): Promise<number> {
+    if (!this.deps.fast.stale) return 0;
+    const rows = await this.deps.fast.stale(new Date(this.deps.clock.now().getTime() - ageMs), 200);
+    let resumed = 0;
+    for (const row of rows) {
+      if (this.working.has(row.eventId)) continue;
+      resumed++;
+      await runSteps(this.steps, { source: 'recovery', envelope: envelopeOf(row), receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'resuming a stale event failed'));
+    }
+    if (resumed) this.deps.logger.info({ resumed }, 'resumed events another instance left unfinished');
+    return resumed;
+  }
+
+  /**
    * After a restart: events that were acknowledged but not finished are worked on now, oldest first: messages and card
    * callbacks alike (a callback's answer then arrives by card update and message, see finishResumed).
    */
@@ -218,11 +261,30 @@ export class Intake {
       take: 5000,
     });
     for (const row of rows) {
-      const raw = JSON.parse(row.payload) as Record<string, unknown>;
-      const header = raw.header as Record<string, string>;
-      const envelope: EventEnvelope = { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
+      const envelope = envelopeOf(row);
       await runSteps(this.steps, { source: 'recovery', envelope, receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
     }
     return rows.length;
   }
+}
+
+/** A person's p2p texts, card clicks and menu clicks share one queue, so a dialog never sees two of its steps at once. */
+export function queueKeyOf(inbound: Inbound): string {
+  return inbound.kind === 'message' ? (inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.senderOpenId}`)
+    : inbound.kind === 'bot_added' ? inbound.chatId
+    : `user:${inbound.operatorOpenId}`;
+}
+
+/** The envelope of a stored event (its payload as received). */
+export function envelopeOf(row: { eventId: string; eventType: string; payload: string }): EventEnvelope {
+  const raw = JSON.parse(row.payload) as Record<string, unknown>;
+  const header = raw.header as Record<string, string>;
+  return { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
+}
+
+/** A stored message or card callback as the handlers take it (other kinds are never stored unfinished). */
+function normalizeStored(env: EventEnvelope, botOpenId: string | null): Inbound | null {
+  if (env.eventType === 'im.message.receive_v1') return normalizeMessage(env.eventId, env.event, botOpenId);
+  if (env.eventType === 'card.action.trigger') return normalizeCardAction(env.eventId, env.event);
+  return null;
 }

@@ -1,5 +1,5 @@
 /** Why: gathers from the database exactly the state the pure planner needs, and only the heavy parts when a tick has something due. */
-import type { PrismaClient } from '../store/db.ts';
+import { dialectOf, type PrismaClient } from '../store/db.ts';
 import type { CycleTemplate, MilestoneId } from '../domain/calendar.ts';
 import { asLocalDate } from '../domain/dates.ts';
 import type { ReminderPolicy } from '../domain/reminder-policy.ts';
@@ -20,7 +20,8 @@ export async function loadCampaignDates(x: LoadContext): Promise<CampaignDates[]
   const statuses = [...new Set<string>([...x.policy.statuses, ...Object.values(x.policy.milestones).flatMap((m) => m?.statuses ?? []), ...(x.policy.digest?.statuses ?? [])])];
   // One joined read (every tick runs it; Prisma's `include` would take two round trips). Statuses are bound parameters.
   const rows = await x.prisma.$queryRawUnsafe<Array<{ id: number | bigint; name: string; status: string; tiers: string; key: string; mname: string; startsOn: string; endsOn: string | null }>>(
-    `SELECT c.id, c.name, c.status, c.tiers, m.key, m.name AS mname, m.startsOn, m.endsOn FROM Campaign c JOIN Milestone m ON m.campaignId = c.id WHERE c.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY c.id, m.id`,
+    // Quoted identifiers and numbered placeholders: the same SQL on SQLite and PostgreSQL (which folds unquoted names).
+    `SELECT c."id", c."name", c."status", c."tiers", m."key", m."name" AS "mname", m."startsOn", m."endsOn" FROM "Campaign" c JOIN "Milestone" m ON m."campaignId" = c."id" WHERE c."status" IN (${statuses.map((_, i) => (dialectOf(x.prisma) === 'postgres' ? `$${i + 1}` : '?')).join(', ')}) ORDER BY c."id", m."id"`,
     ...statuses,
   );
   const out = new Map<number, CampaignDates>();

@@ -28,6 +28,11 @@ export interface SchedulerOptions {
   sources: ReminderSources;
   /** Other time-driven upkeep run after each tick (e.g. ending idle dialogs); its failure never stops reminders. */
   housekeeping?: () => Promise<unknown>;
+  /**
+   * Several instances on one database (PostgreSQL): each tick runs holding this lock and reads the state row fresh, so
+   * two instances ticking at once plan each window once.
+   */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** Open Feishu tasks by application (and inspector), so reminders point at them instead of repeating their lists. */
   taskLinks?: (applicationIds: number[]) => Promise<ReminderTaskLinks>;
 }
@@ -89,7 +94,7 @@ export class Scheduler {
   /** Plans what fell due since the last tick and writes it to the outbox. Safe to call at any time, any number of times. */
   tick(): Promise<TickResult> {
     return this.serial(async () => {
-      const result = await this.runTick();
+      const result = this.o.exclusive ? await this.o.exclusive(() => this.runTick()) : await this.runTick();
       await this.o.housekeeping?.().catch((err) => this.log.error({ err }, 'housekeeping after the reminder tick failed'));
       return result;
     });
@@ -98,13 +103,20 @@ export class Scheduler {
   private async read(): Promise<SchedulerStatus> {
     const found =
       (await this.o.prisma.reminderSchedulerState.findUnique({ where: { id: 1 } })) ??
-      (await this.o.prisma.reminderSchedulerState.upsert({ where: { id: 1 }, create: { id: 1, updatedAt: this.o.clock.now() }, update: {} }));
+      (await this.o.prisma.reminderSchedulerState
+        .upsert({ where: { id: 1 }, create: { id: 1, updatedAt: this.o.clock.now() }, update: {} })
+        // Another instance created the row between our read and our insert (P2002 on PostgreSQL): read theirs.
+        .catch(async (err: unknown) => {
+          if ((err as { code?: string }).code !== 'P2002') throw err;
+          return this.o.prisma.reminderSchedulerState.findUniqueOrThrow({ where: { id: 1 } });
+        }));
     this.cached = { paused: found.paused, pausedBy: found.pausedBy, pausedAt: found.pausedAt, lastTickAt: found.lastTickAt };
     return this.cached;
   }
 
   private async row(): Promise<SchedulerStatus> {
-    return this.cached ?? this.read();
+    // Another instance may have changed the row (a pause, a tick): with several instances, always read it.
+    return (this.o.exclusive ? null : this.cached) ?? this.read();
   }
 
   private async runTick(): Promise<TickResult> {

@@ -1,5 +1,5 @@
 /** Why: the drain's in-memory view of the outbox, one queue per lane, and the rule that picks the next row to send. */
-import type { FastStore, OutboxRow } from '../store/fast.ts';
+import type { HotStore, OutboxRow } from '../store/hot.ts';
 import type { Pace, RateLimiter } from './limiter.ts';
 import { BulkPacer, FAST_BEFORE_BULK, LANES, type Lane } from './lanes.ts';
 
@@ -42,7 +42,7 @@ export class Backlog {
   private readonly pacer: BulkPacer;
   readonly stats: Record<Lane, LaneStats> = { fast: { sent: 0, lastWaitMs: 0, maxWaitMs: 0 }, bulk: { sent: 0, lastWaitMs: 0, maxWaitMs: 0 } };
 
-  constructor(private readonly o: { fast: FastStore; limiter: RateLimiter; pace: Pace; concurrency: number }) {
+  constructor(private readonly o: { fast: HotStore; limiter: RateLimiter; pace: Pace; concurrency: number }) {
     this.pacer = new BulkPacer(o.limiter);
   }
 
@@ -64,7 +64,7 @@ export class Backlog {
   }
 
   /** Loads rows this process has not seen yet (ids only grow), lane by lane, so fast rows never wait behind bulk ones. */
-  fill(): void {
+  async fill(): Promise<void> {
     for (const lane of LANES) {
       const l = this.lanes[lane];
       if (!l.dirty) continue;
@@ -73,7 +73,7 @@ export class Backlog {
         continue;
       }
       l.dirty = false;
-      const rows = this.o.fast.pendingAfter(lane, l.lastLoadedId, TAKE);
+      const rows = await this.o.fast.pendingAfter(lane, l.lastLoadedId, TAKE);
       const now = this.o.pace.now();
       for (const r of rows) l.rows.push({ ...r, lane, readyAt: now, rateHits: 0, queuedAt: this.enqueuedAt.get(r.id) ?? now });
       if (rows.length) l.lastLoadedId = rows[rows.length - 1]!.id;

@@ -1,7 +1,7 @@
 /** Why: the one outbound path: every message is written to the outbox, then sent once, paced to Feishu's limits, with retries. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient, Tx } from '../store/db.ts';
-import type { FastStore, OutboxInsert, OutboxRow } from '../store/fast.ts';
+import type { HotStore, OutboxInsert, OutboxRow } from '../store/hot.ts';
 import { insertOutboxIn, type Enqueued } from '../store/outbox.ts';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../clock.ts';
@@ -42,13 +42,13 @@ export class MessageTooLargeError extends Error {
   }
 }
 
-/** An outbox row as the drain works with it (read by FastStore.pendingAfter). */
+/** An outbox row as the drain works with it (read by HotStore.pendingAfter). */
 export type Row = OutboxRow;
 
 export interface SenderOptions {
   prisma: PrismaClient;
   /** Prepared statements for the outbox's hot path. */
-  fast: FastStore;
+  fast: HotStore;
   lark: LarkClient;
   logger: Logger;
   clock: Clock;
@@ -192,7 +192,7 @@ export class Sender {
   private async pump(): Promise<void> {
     try {
       while (this.running) {
-        this.backlog.fill();
+        await this.backlog.fill();
         if (this.backlog.size === 0 && this.inflight.size === 0 && !this.backlog.dirty) break;
         const now = this.pace.now();
         const { row, waitMs } = this.backlog.pick(now, this.busyChats, this.inflight.size);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
+import { isPostgresUrl, openPgDatabase } from './pg.ts';
 
 export type { PrismaClient };
 /** The client a Prisma interactive transaction hands its callback: every write through it commits or rolls back together. */
@@ -79,8 +80,23 @@ export function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_
   }
 }
 
-/** Migrates, then returns a connected Prisma client on the same file. */
+export type Dialect = 'sqlite' | 'postgres';
+const dialects = new WeakMap<object, Dialect>();
+
+/** Which database a client opened by openDatabase talks to (raw SQL differs: placeholders, quoting). */
+export function dialectOf(prisma: Db): Dialect {
+  return dialects.get(prisma) ?? 'sqlite';
+}
+
+export const dialectOfUrl = (databaseUrl: string): Dialect => (isPostgresUrl(databaseUrl) ? 'postgres' : 'sqlite');
+
+/** Migrates, then returns a connected Prisma client: SQLite for `file:` URLs, PostgreSQL for `postgresql://` ones. */
 export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
+  if (isPostgresUrl(databaseUrl)) {
+    const client = await openPgDatabase(databaseUrl);
+    dialects.set(client, 'postgres');
+    return client;
+  }
   applyMigrations(databaseUrl);
   const adapter = new PrismaBetterSQLite3({ url: sqlitePath(databaseUrl), timeout: 5000 });
   const prisma = new PrismaClient({ adapter });
@@ -90,6 +106,10 @@ export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
 
 export async function databaseHealth(prisma: PrismaClient): Promise<{ ok: boolean; journalMode?: string; error?: string }> {
   try {
+    if (dialectOf(prisma) === 'postgres') {
+      await prisma.$queryRawUnsafe('SELECT 1 AS ok');
+      return { ok: true };
+    }
     const rows = await prisma.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode');
     return { ok: true, journalMode: rows[0]?.journal_mode };
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { sqlitePath } from './db.ts';
+import type { EventInsert, HotStore } from './hot.ts';
 
 /** Prisma's DateTime text format for SQLite (ISO with an explicit +00:00), so Prisma reads these rows as its own. */
 export const sqlDate = (d: Date): string => d.toISOString().replace('Z', '+00:00');
@@ -41,7 +42,7 @@ export interface OutboxRow {
   attempts: number;
 }
 
-export class FastStore {
+export class FastStore implements HotStore {
   private readonly db: Database.Database;
   private readonly st;
 
@@ -92,11 +93,11 @@ export class FastStore {
    * Stores a new event; false when its event_id is already there, or (for a message) its message_id is: Feishu may
    * redeliver one message under a new event_id.
    */
-  insertEvent(e: { eventId: string; eventType: string; chatId: string | null; messageId?: string | null; payload: string; receivedAt: Date }): Promise<boolean> {
+  insertEvent(e: EventInsert): Promise<boolean> {
     return this.retry(() => this.st.insertEvent.run(e.eventId, e.eventType, e.chatId, e.messageId ?? null, e.payload, sqlDate(e.receivedAt)).changes === 1);
   }
 
-  eventStatus(eventId: string): string | undefined {
+  async eventStatus(eventId: string): Promise<string | undefined> {
     return (this.st.eventStatus.get(eventId) as { status: string } | undefined)?.status;
   }
 
@@ -120,7 +121,7 @@ export class FastStore {
   }
 
   /** The lane's unsent rows after `lastId`, oldest first. */
-  pendingAfter(lane: string, lastId: number, take: number): OutboxRow[] {
+  async pendingAfter(lane: string, lastId: number, take: number): Promise<OutboxRow[]> {
     return this.st.pendingAfter.all(lane, lastId, take) as OutboxRow[];
   }
 

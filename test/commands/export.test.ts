@@ -1,13 +1,12 @@
 /** End-to-end: `/export` writes CSV and XLSX archives, uploads them through the file API, and sends them as file messages. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.ts';
 import { say, textOf } from '../helpers/chat.ts';
 import { SEC } from '../helpers/setup.ts';
 import { candidate, inspectionWorld, RA_BJ, replyText, submittedInspection, tiedField, type World } from '../helpers/inspections.ts';
-import { sqlitePath } from '../../src/store/db.ts';
 import { csvCell, toCsv } from '../../src/store/export-files.ts';
 
 let h: Harness;
@@ -44,7 +43,7 @@ function parseCsv(text: string): string[][] {
 
 /** The files of the one export made in this test, by table. */
 function exported(h: Harness): Record<string, string> {
-  const root = join(dirname(sqlitePath(h.dbUrl)), 'exports');
+  const root = join(h.config.dataDir, 'exports');
   const [dir] = readdirSync(root);
   return Object.fromEntries(readdirSync(join(root, dir!)).map((f) => [f.split('_')[0] + (f.endsWith('.xlsx') ? '.xlsx' : ''), join(root, dir!, f)]));
 }

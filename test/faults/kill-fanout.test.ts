@@ -14,6 +14,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { createFakeFeishu, type FakeFeishu, type FakeMessage } from '../../src/sandbox/fake/index.ts';
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
 import { CREDS } from '../helpers/harness.ts';
+import { freshDbUrl } from '../helpers/db.ts';
 import { textOf } from '../helpers/chat.ts';
 import { linesWithSecrets, seeded, spawnBotChild, until } from './helpers.ts';
 
@@ -131,7 +132,7 @@ function exactlyOnce(recipients: readonly string[], isFanout: (m: FakeMessage) =
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'botkillfan-'));
-  dbUrl = `file:${join(dir, 'bot.db')}`;
+  dbUrl = freshDbUrl(dir);
   fake = await createFakeFeishu({ ...CREDS, clock: fakeClock, latencyMs: 25 });
   for (const u of [SEC, INSP, MGR]) fake.addUser({ openId: u, name: u });
   for (const g of GROUPS) fake.addChat({ chatId: g, name: g, type: 'group', members: [SEC] });

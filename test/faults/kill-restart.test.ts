@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { CREDS } from '../helpers/harness.ts';
+import { freshDbUrl } from '../helpers/db.ts';
 import { currentTenantToken, linesWithSecrets, spawnBotChild, until } from './helpers.ts';
 
 const CLOCK_START = '2026-03-02T02:00:00Z';
@@ -64,7 +65,7 @@ afterAll(async () => {
 
 describe('kill -9 mid-fan-out, then restart', () => {
   it('every recipient gets the reminder exactly once, and every acknowledged event one reply', async () => {
-    const dbUrl = `file:${join(dir, 'bot.db')}`;
+    const dbUrl = freshDbUrl(dir);
     const first = await startBot(dbUrl, true);
     fake.setBotEndpoint(`${first.url}/lark/events`);
     const asked = await Promise.all(ASKERS.map((from) => fake.deliverMessage({ from, chatType: 'p2p', text: '帮助' })));

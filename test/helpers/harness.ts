@@ -1,4 +1,7 @@
-/** Why: builds the real bot (real express app on port 0, real SDK) against the loopback fake Feishu, on a fresh SQLite file. */
+/**
+ * Why: builds the real bot (real express app on port 0, real SDK) against the loopback fake Feishu, on a fresh database:
+ * a SQLite file, or (the vitest `postgres` project, BOT_TEST_DB=postgres) a fresh schema of the local PostgreSQL.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
+import { dropTestSchema, freshDbUrl, TEST_PG } from './db.ts';
 import { createLarkClient } from '../../src/send/client.ts';
 import { virtualPace, type Pace } from '../../src/send/limiter.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
@@ -55,7 +59,7 @@ export interface HarnessOptions {
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = opts.dbUrl ? null : mkdtempSync(join(tmpdir(), 'botdb-'));
-  const dbUrl = opts.dbUrl ?? `file:${join(dir!, 'bot.db')}`;
+  const dbUrl = opts.dbUrl ?? freshDbUrl(dir!);
   const clock = new ManualClock(opts.clockStart ?? '2026-03-02T02:00:00Z');
   const encrypt = opts.encrypt ?? true;
   const fake =
@@ -82,6 +86,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     DATABASE_URL: dbUrl,
     SECRETARIAT_OPEN_IDS: (opts.secretariat ?? []).join(','),
     LOG_LEVEL: 'debug',
+    ...(TEST_PG && dir ? { DATA_DIR: dir } : {}),
     ...opts.env,
   });
   const logger = createLogger({ level: 'debug', destination: sink, secrets: [CREDS.appSecret, CREDS.encryptKey] });
@@ -115,6 +120,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     async close() {
       await h.app.stop();
       await prisma.$disconnect();
+      if (!opts.dbUrl) await dropTestSchema(dbUrl);
       if (!opts.fake) await fake.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },

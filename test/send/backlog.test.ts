@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { Backlog, type Pending } from '../../src/send/backlog.ts';
 import { FEISHU_LIMITS, RateLimiter } from '../../src/send/limiter.ts';
-import type { FastStore, OutboxRow } from '../../src/store/fast.ts';
+import type { HotStore, OutboxRow } from '../../src/store/hot.ts';
 import type { Lane } from '../../src/send/lanes.ts';
 
-/** The outbox as FastStore.pendingAfter reads it: rows per lane, in id order. */
+/** The outbox as HotStore.pendingAfter reads it: rows per lane, in id order. */
 function outbox() {
   const rows: Record<Lane, OutboxRow[]> = { fast: [], bulk: [] };
   let id = 0;
@@ -13,17 +13,17 @@ function outbox() {
     rows[lane].push({ id: ++id, uuid: `u${id}`, op: 'create', receiveIdType: 'open_id', receiveId: to, replyToId: null, patchMessageId: null, msgType: 'text', content: '{}', chatKey: `p2p:${to}`, userKey: to, attempts: 0 });
     return id;
   };
-  const store = { pendingAfter: (lane: Lane, lastId: number, take: number) => rows[lane].filter((r) => r.id > lastId).slice(0, take) } as unknown as FastStore;
+  const store = { pendingAfter: async (lane: Lane, lastId: number, take: number) => rows[lane].filter((r) => r.id > lastId).slice(0, take) } as unknown as HotStore;
   return { add, store };
 }
 
 /** Runs the drain on virtual time with instant answers; `at` hooks run once virtual time reaches them. */
-function simulate(o: { backlog: Backlog; clock: { t: number }; stopAt?: number; at?: Array<{ t: number; run: () => void }> }) {
+async function simulate(o: { backlog: Backlog; clock: { t: number }; stopAt?: number; at?: Array<{ t: number; run: () => void }> }) {
   const sent: Array<{ row: Pending; at: number }> = [];
   const hooks = [...(o.at ?? [])].sort((a, b) => a.t - b.t);
   for (let guard = 0; guard < 1_000_000; guard++) {
     while (hooks.length && hooks[0]!.t <= o.clock.t) hooks.shift()!.run();
-    o.backlog.fill();
+    await o.backlog.fill();
     const { row, waitMs } = o.backlog.pick(o.clock.t, new Set(), 0);
     if (row) {
       o.backlog.take(row, o.clock.t);
@@ -58,12 +58,12 @@ function busiest(times: number[], ms: number): number {
 }
 
 describe('Backlog.pick', () => {
-  it('sends a person’s answer within one spacing while 3,000 reminders drain, and still sends every reminder once within the bound', () => {
+  it('sends a person’s answer within one spacing while 3,000 reminders drain, and still sends every reminder once within the bound', async () => {
     const { clock, box, backlog } = setup();
     for (let i = 0; i < 3000; i++) box.add('bulk', `ou_r${i}`);
     let fastId = 0;
     // 70 s in, bulk has filled the minute window: this is when a FIFO outbox would make the person wait ~4 minutes.
-    const sent = simulate({
+    const sent = await simulate({
       backlog,
       clock,
       at: [{ t: 70_000, run: () => ((fastId = box.add('fast', 'ou_person')), backlog.noteEnqueued(fastId), backlog.markDirty('fast')) }],
@@ -85,53 +85,53 @@ describe('Backlog.pick', () => {
     expect(bulk[bulk.length - 1]!.at / bound).toBeLessThanOrEqual(1.002);
   });
 
-  it('spreads a fan-out written row by row as soon as more is waiting than memory holds', () => {
+  it('spreads a fan-out written row by row as soon as more is waiting than memory holds', async () => {
     const { clock, box, backlog } = setup();
     // As the scheduler writes reminders: one row at a time, the drain loading as they come.
     for (let i = 0; i < 600; i++) {
       box.add('bulk', `ou_r${i}`);
       backlog.markDirty('bulk');
-      backlog.fill();
+      await backlog.fill();
     }
     for (let i = 600; i < 2000; i++) box.add('bulk', `ou_r${i}`);
     backlog.markDirty('bulk');
-    const sent = simulate({ backlog, clock, stopAt: 5000 });
+    const sent = await simulate({ backlog, clock, stopAt: 5000 });
     // Spread from the start (one send every 60.05 ms), not a 45/s burst that would fill the minute in 20 s.
     expect(sent.length).toBeLessThanOrEqual(Math.ceil(5000 / 60.05) + 1);
     expect(sent.length).toBeGreaterThan(80);
   });
 
-  it('sends a small announcement at once, at the per-second rate less the reserve', () => {
+  it('sends a small announcement at once, at the per-second rate less the reserve', async () => {
     const { clock, box, backlog } = setup();
     for (let i = 0; i < 40; i++) box.add('bulk', `oc_group_${i}`);
-    const sent = simulate({ backlog, clock });
+    const sent = await simulate({ backlog, clock });
     expect(sent).toHaveLength(40);
     expect(sent.every((s) => s.at === 0)).toBe(true);
   });
 
-  it('never starves bulk: while both lanes are ready, one bulk row goes after every four fast ones', () => {
+  it('never starves bulk: while both lanes are ready, one bulk row goes after every four fast ones', async () => {
     const { clock, box, backlog } = setup();
     for (let i = 0; i < 300; i++) {
       box.add('fast', `ou_f${i}`);
       box.add('bulk', `ou_b${i}`);
     }
-    const sent = simulate({ backlog, clock, stopAt: 0 });
+    const sent = await simulate({ backlog, clock, stopAt: 0 });
     // The first second: 45 sends four-to-one, then bulk leaves the second's last 5 slots to the fast lane.
     const first = sent.map((s) => s.row.lane);
     expect(first).toHaveLength(FEISHU_LIMITS.appPerSecond);
     expect(first.slice(0, 45).filter((l) => l === 'bulk')).toHaveLength(9);
     expect(first.slice(0, 5)).toEqual(['fast', 'fast', 'fast', 'fast', 'bulk']);
     expect(first.slice(45)).toEqual(['fast', 'fast', 'fast', 'fast', 'fast']);
-    const all = simulate({ backlog, clock });
+    const all = await simulate({ backlog, clock });
     expect(sent.length + all.length).toBe(600);
   });
 
-  it('keeps a chat’s rows in order and one in flight per chat', () => {
+  it('keeps a chat’s rows in order and one in flight per chat', async () => {
     const { clock, box, backlog } = setup();
     const a = box.add('fast', 'ou_same');
     const b = box.add('fast', 'ou_same');
     const c = box.add('fast', 'ou_other');
-    backlog.fill();
+    await backlog.fill();
     const first = backlog.pick(clock.t, new Set(), 0).row!;
     expect(first.id).toBe(a);
     backlog.take(first, clock.t);
@@ -143,15 +143,15 @@ describe('Backlog.pick', () => {
     expect(third.id).toBe(b);
   });
 
-  it('leaves in-flight slots to the fast lane', () => {
+  it('leaves in-flight slots to the fast lane', async () => {
     const { clock, box, backlog } = setup();
     for (let i = 0; i < 20; i++) box.add('bulk', `ou_b${i}`);
-    backlog.fill();
+    await backlog.fill();
     for (let i = 0; i < 12; i++) backlog.take(backlog.pick(clock.t, new Set(), i).row!, clock.t);
     expect(backlog.pick(clock.t, new Set(), 12).row).toBeUndefined();
     box.add('fast', 'ou_person');
     backlog.markDirty('fast');
-    backlog.fill();
+    await backlog.fill();
     expect(backlog.pick(clock.t, new Set(), 12).row?.lane).toBe('fast');
   });
 });
