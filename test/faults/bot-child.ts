@@ -25,6 +25,9 @@ const config = loadConfig({
   DATABASE_URL: process.env.DATABASE_URL,
   SECRETARIAT_OPEN_IDS: process.env.SECRETARIAT_OPEN_IDS ?? '',
   LOG_LEVEL: 'debug',
+  // Several instances on PostgreSQL (test/faults/failover.test.ts): how fast a standby takes over.
+  PRIMARY_POLL_MS: process.env.PRIMARY_POLL_MS,
+  OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
 });
 const logger = createLogger({ level: 'debug', secrets: [CREDS.appSecret, CREDS.encryptKey] });
 const prisma = await openDatabase(config.databaseUrl);

@@ -13,6 +13,7 @@ import cron from 'node-cron';
 import { loadReminderPolicyFile } from '../../src/scheduler/policy-file.ts';
 import { loadCycleFile } from '../../src/store/cycle.ts';
 import { addFakeDirectory, local, preselect, reminderHarness, reminderRows, seedWorld, type World } from './seed.ts';
+import { TEST_PG } from '../helpers/db.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -97,7 +98,10 @@ describe('exactly once', () => {
     const other = createApp({ config: h.config, lark: createLarkClient({ appId: h.config.appId, appSecret: h.config.appSecret, domain: h.fake.url, logger: h.logger }), prisma: h.prisma, clock: h.clock, logger: h.logger, pace: virtualPace() });
     const [a, b] = await Promise.all([h.app.scheduler.tick(), other.scheduler.tick()]);
     expect(a.enqueued + b.enqueued).toBe(6);
-    expect(a.duplicates + b.duplicates).toBe(6);
+    // SQLite: both plan the window and the outbox's unique key drops the second copy. PostgreSQL: ticks hold a shared
+    // lock, so the second finds the window done and plans nothing.
+    if (TEST_PG) expect([a.skipped, b.skipped]).toContain('clock');
+    else expect(a.duplicates + b.duplicates).toBe(6);
     expect(await h.app.scheduler.tick()).toMatchObject({ skipped: 'clock', enqueued: 0 });
     h.app.sender.kick(); // rows the other process wrote
     await h.app.settle();
