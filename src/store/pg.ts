@@ -50,6 +50,16 @@ export function pgPoolConfig(t: PgTarget, max = 10): pg.PoolConfig {
 /** Removes NUL characters, which PostgreSQL text cannot hold (SQLite can): a hostile payload must not fail its insert. */
 export const stripNul = (s: string): string => (s.includes('\0') ? s.replaceAll('\0', '') : s);
 
+/** `v` with NUL removed from every string in it (plain objects and arrays are walked; dates and the like kept). */
+export function withoutNul(v: unknown): unknown {
+  if (typeof v === 'string') return stripNul(v);
+  if (Array.isArray(v)) return v.map(withoutNul);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutNul(x)]));
+  }
+  return v;
+}
+
 /**
  * Applies prisma/postgres/migrations/* in order, recording them in the schema's `_prisma_migrations` as `prisma migrate
  * deploy` does. The advisory lock is taken BEFORE `CREATE SCHEMA IF NOT EXISTS`: two instances creating the same
@@ -111,8 +121,18 @@ export async function openPgDatabase(url: string): Promise<PrismaClient> {
   const t = pgTarget(url);
   const atomicLock = lockName(t.schema, 'atomic');
   const adapter = new PrismaPg(pgPoolConfig(t, 10), { schema: t.schema });
-  const client = new PgPrismaClient({ adapter });
-  await client.$connect();
+  const base = new PgPrismaClient({ adapter });
+  await base.$connect();
+  // PostgreSQL text cannot hold NUL (SQLite can): every argument is cleaned, so a hostile text is stored, not refused.
+  const client = base.$extends({
+    query: {
+      $allModels: {
+        $allOperations({ args, query }) {
+          return query(withoutNul(args) as typeof args);
+        },
+      },
+    },
+  }) as unknown as PgPrismaClient;
   const original = client.$transaction.bind(client) as (arg: unknown, opts?: unknown) => Promise<unknown>;
   const serialized = (arg: unknown, opts?: unknown): Promise<unknown> => {
     if (typeof arg !== 'function') return original(arg, opts);
@@ -123,5 +143,7 @@ export async function openPgDatabase(url: string): Promise<PrismaClient> {
     }, opts);
   };
   Object.defineProperty(client, '$transaction', { value: serialized, configurable: true, writable: true });
+  const disconnect = client.$disconnect.bind(client);
+  Object.defineProperty(client, '$disconnect', { value: () => disconnect().then(() => base.$disconnect()), configurable: true, writable: true });
   return client as unknown as PrismaClient;
 }
