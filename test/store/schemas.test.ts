@@ -1,5 +1,5 @@
 /** Why: the PostgreSQL schema is derived from the SQLite one (prisma/pg-schema.ts); this keeps the committed copy current. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PG_SCHEMA, pgSchemaFrom, SQLITE_SCHEMA } from '../../prisma/pg-schema.ts';
 
@@ -16,9 +16,10 @@ describe('prisma/postgres/schema.prisma', () => {
     expect(() => pgSchemaFrom('datasource db {\n  provider = "mysql"\n}\n')).toThrow(/sqlite datasource provider/);
   });
 
-  it('every model of the schema has its table in the PostgreSQL baseline migration', () => {
+  it('every model of the schema has its table in the PostgreSQL migrations (a new model needs a PostgreSQL migration too)', () => {
     const models = [...readFileSync(SQLITE_SCHEMA, 'utf8').matchAll(/^model (\w+) \{/gm)].map((m) => m[1]!);
-    const sql = readFileSync(new URL('../../prisma/postgres/migrations/20261203000000_baseline/migration.sql', import.meta.url), 'utf8');
+    const dir = new URL('../../prisma/postgres/migrations/', import.meta.url);
+    const sql = readdirSync(dir).filter((d) => !d.endsWith('.toml')).map((d) => readFileSync(new URL(`${d}/migration.sql`, dir), 'utf8')).join('\n');
     for (const m of models) expect(sql, m).toContain(`CREATE TABLE "${m}"`);
   });
 });
