@@ -56,6 +56,14 @@ describe('loadConfig', () => {
     expect(d.outboxRetentionDays).toBe(90);
     expect(() => loadConfig({ HEALTH_SEND_FAILURES: '0' })).toThrow(/HEALTH_SEND_FAILURES: expected a number of attempts from 1 to 1000, got "0"/);
   });
+  it('takes a SQLite file or a PostgreSQL URL, and the multi-instance settings', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://bot@db:5432/sel?schema=bot' }).databaseUrl).toBe('postgresql://bot@db:5432/sel?schema=bot');
+    expect(loadConfig({}).multi).toEqual({ primaryPollMs: 2000, outboxPollMs: 1000 });
+    expect(loadConfig({ PRIMARY_POLL_MS: '500', OUTBOX_POLL_MS: '200' }).multi).toEqual({ primaryPollMs: 500, outboxPollMs: 200 });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: expected a SQLite URL such as file:.*or postgresql:\/\//);
+    expect(loadConfig({ DATABASE_URL: 'file:/srv/bot/bot.db' }).dataDir).toBe('/srv/bot');
+    expect(loadConfig({ DATABASE_URL: 'file:/srv/bot/bot.db', DATA_DIR: '/var/bot' }).dataDir).toBe('/var/bot');
+  });
   it('every variable it reads is documented in .env.example', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
