@@ -6,6 +6,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests that only exist for PostgreSQL (several instances on one database). */
+// (They open PostgreSQL themselves, whatever the project.)
 const PG_ONLY = ['test/store/pg.test.ts', 'test/faults/failover.test.ts', 'test/pipeline/instances.test.ts', 'test/store/atomic-race.test.ts'];
 
 /**
@@ -46,7 +47,10 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'sqlite', exclude: [...PG_ONLY, '**/node_modules/**'] } },
-      { extends: true, test: { name: 'postgres', env: { BOT_TEST_DB: 'postgres' }, exclude: [...NOT_ON_PG, '**/node_modules/**'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', env: { BOT_TEST_DB: 'postgres' }, globalSetup: ['test/helpers/pg-setup.ts'], exclude: [...NOT_ON_PG, '**/node_modules/**'] },
+      },
     ],
   },
 });

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { openDatabase, type PrismaClient } from '../../src/store/db.ts';
-import { dropTestSchema, freshDbUrl, TEST_PG } from './db.ts';
+import { giveBackPgUrl, takePgUrl, TEST_PG } from './db.ts';
 import { createLarkClient } from '../../src/send/client.ts';
 import { virtualPace, type Pace } from '../../src/send/limiter.ts';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
@@ -59,7 +59,7 @@ export interface HarnessOptions {
 
 export async function createHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = opts.dbUrl ? null : mkdtempSync(join(tmpdir(), 'botdb-'));
-  const dbUrl = opts.dbUrl ?? freshDbUrl(dir!);
+  const dbUrl = opts.dbUrl ?? (TEST_PG ? takePgUrl() : `file:${join(dir!, 'bot.db')}`);
   const clock = new ManualClock(opts.clockStart ?? '2026-03-02T02:00:00Z');
   const encrypt = opts.encrypt ?? true;
   const fake =
@@ -120,7 +120,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     async close() {
       await h.app.stop();
       await prisma.$disconnect();
-      if (!opts.dbUrl) await dropTestSchema(dbUrl);
+      if (!opts.dbUrl && TEST_PG) await giveBackPgUrl(dbUrl);
       if (!opts.fake) await fake.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
