@@ -61,6 +61,8 @@ const config = loadConfig({
   LARK_DOMAIN: process.env.FAKE_URL,
   DATABASE_URL: process.env.DATABASE_URL,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  PRIMARY_POLL_MS: process.env.PRIMARY_POLL_MS,
+  OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
 });
 const logger = createLogger({
   level: config.logLevel,
