@@ -22,8 +22,13 @@ export class PgHotStore implements HotStore {
     this.pool.on('error', () => undefined);
   }
 
+  /** Every query goes through here: PostgreSQL text cannot hold NUL, which a forged request may carry in any field. */
+  private q<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(sql, params.map((v) => (typeof v === 'string' ? stripNul(v) : v)));
+  }
+
   async insertEvent(e: EventInsert): Promise<boolean> {
-    const r = await this.pool.query(
+    const r = await this.q(
       // DO NOTHING covers both unique keys: a repeated event_id, and a message redelivered under a new event_id.
       `INSERT INTO "ProcessedEvent" ("eventId","eventType","chatId","messageId","payload","status","receivedAt","queueKey") VALUES ($1,$2,$3,$4,$5,'received',$6,$7) ON CONFLICT DO NOTHING`,
       [e.eventId, e.eventType, e.chatId, e.messageId ?? null, stripNul(e.payload), ts(e.receivedAt), e.queueKey ?? null],
@@ -32,29 +37,29 @@ export class PgHotStore implements HotStore {
   }
 
   async eventStatus(eventId: string): Promise<string | undefined> {
-    const r = await this.pool.query<{ status: string }>(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = $1`, [eventId]);
+    const r = await this.q<{ status: string }>(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = $1`, [eventId]);
     return r.rows[0]?.status;
   }
 
   async finishEvent(eventId: string, status: 'done' | 'failed', error: string | null, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE "ProcessedEvent" SET "status" = $1, "error" = $2, "finishedAt" = $3 WHERE "eventId" = $4`, [status, error === null ? null : stripNul(error), ts(at), eventId]);
+    await this.q(`UPDATE "ProcessedEvent" SET "status" = $1, "error" = $2, "finishedAt" = $3 WHERE "eventId" = $4`, [status, error === null ? null : stripNul(error), ts(at), eventId]);
   }
 
   async insertOutbox(row: OutboxInsert): Promise<{ id: number; uuid: string; duplicate: boolean }> {
-    const r = await this.pool.query<{ id: number }>(
+    const r = await this.q<{ id: number }>(
       `INSERT INTO "OutboxMessage" ("uuid","dedupeKey","op","msgType","content","receiveIdType","receiveId","replyToId","patchMessageId","chatKey","userKey","lane","status","attempts","nextAttemptAt","createdAt")
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'pending',0,$13,$13) ON CONFLICT DO NOTHING RETURNING "id"`,
       [row.uuid, row.dedupeKey, row.op, row.msgType, stripNul(row.content), row.receiveIdType ?? null, row.receiveId ?? null, row.replyToId ?? null, row.patchMessageId ?? null, row.chatKey ?? null, row.userKey ?? null, row.lane, ts(row.createdAt)],
     );
     if (r.rows[0]) return { id: r.rows[0].id, uuid: row.uuid, duplicate: false };
-    const existing = (await this.pool.query<{ id: number; uuid: string }>(`SELECT "id","uuid" FROM "OutboxMessage" WHERE "dedupeKey" = $1`, [row.dedupeKey])).rows[0];
+    const existing = (await this.q<{ id: number; uuid: string }>(`SELECT "id","uuid" FROM "OutboxMessage" WHERE "dedupeKey" = $1`, [row.dedupeKey])).rows[0];
     if (!existing) throw new Error(`outbox row for ${row.dedupeKey ?? row.uuid} was neither inserted nor found; its uuid may collide`);
     return { ...existing, duplicate: true };
   }
 
   /** Claims the lane's unsent rows after `lastId` for this instance (rows another live sender holds are skipped). */
   async pendingAfter(lane: string, lastId: number, take: number): Promise<OutboxRow[]> {
-    const r = await this.pool.query<OutboxRow>(
+    const r = await this.q<OutboxRow>(
       `WITH c AS (
          SELECT "id" FROM "OutboxMessage"
          WHERE "lane" = $1 AND "status" IN ('pending','sending') AND "id" > $2
@@ -69,27 +74,28 @@ export class PgHotStore implements HotStore {
 
   /** The new primary takes over the claims of the one before it (which is gone: it held the primary lock until then). */
   async adoptClaims(): Promise<number> {
-    const r = await this.pool.query(`UPDATE "OutboxMessage" SET "claimedBy" = NULL WHERE "status" IN ('pending','sending') AND "claimedBy" IS NOT NULL AND "claimedBy" <> $1`, [this.instanceId]);
+    const r = await this.q(`UPDATE "OutboxMessage" SET "claimedBy" = NULL WHERE "status" IN ('pending','sending') AND "claimedBy" IS NOT NULL AND "claimedBy" <> $1`, [this.instanceId]);
     return r.rowCount ?? 0;
   }
 
   async markSent(id: number, attempts: number, messageId: string | null, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE "OutboxMessage" SET "status"='sent',"attempts"=$1,"messageId"=$2,"sentAt"=$3,"lastError"=NULL WHERE "id"=$4`, [attempts, messageId, ts(at), id]);
+    await this.q(`UPDATE "OutboxMessage" SET "status"='sent',"attempts"=$1,"messageId"=$2,"sentAt"=$3,"lastError"=NULL WHERE "id"=$4`, [attempts, messageId, ts(at), id]);
   }
 
   async markFailed(id: number, attempts: number, reason: string): Promise<void> {
-    await this.pool.query(`UPDATE "OutboxMessage" SET "status"='failed',"attempts"=$1,"lastError"=$2 WHERE "id"=$3`, [attempts, stripNul(reason), id]);
+    await this.q(`UPDATE "OutboxMessage" SET "status"='failed',"attempts"=$1,"lastError"=$2 WHERE "id"=$3`, [attempts, stripNul(reason), id]);
   }
 
   async markDeferred(id: number, attempts: number, reason: string, next: Date): Promise<void> {
-    await this.pool.query(`UPDATE "OutboxMessage" SET "status"='pending',"attempts"=$1,"lastError"=$2,"nextAttemptAt"=$3 WHERE "id"=$4`, [attempts, stripNul(reason), ts(next), id]);
+    await this.q(`UPDATE "OutboxMessage" SET "status"='pending',"attempts"=$1,"lastError"=$2,"nextAttemptAt"=$3 WHERE "id"=$4`, [attempts, stripNul(reason), ts(next), id]);
   }
 
   /**
    * Runs `fn` holding the chat's advisory lock, so one chat's events run one at a time across every instance. `fn`
    * gets the chat's older unfinished events (received here or elsewhere, in arrival order) to run first.
    */
-  async withChat<T>(queueKey: string, eventId: string, fn: (older: StoredEvent[]) => Promise<T>): Promise<T> {
+  async withChat<T>(rawKey: string, rawEventId: string, fn: (older: StoredEvent[]) => Promise<T>): Promise<T> {
+    const [queueKey, eventId] = [stripNul(rawKey), stripNul(rawEventId)];
     const client = await this.pool.connect();
     let locked = false;
     try {
@@ -125,18 +131,18 @@ export class PgHotStore implements HotStore {
 
   /** Stores a card callback's inline answer, so a redelivery (to any instance) is answered the same. */
   async storeAnswer(eventId: string, answer: unknown): Promise<void> {
-    await this.pool.query(`UPDATE "ProcessedEvent" SET "answer" = $1 WHERE "eventId" = $2`, [stripNul(JSON.stringify(answer ?? {})), eventId]);
+    await this.q(`UPDATE "ProcessedEvent" SET "answer" = $1 WHERE "eventId" = $2`, [stripNul(JSON.stringify(answer ?? {})), eventId]);
   }
 
   async answerOf(eventId: string): Promise<unknown | undefined> {
-    const r = await this.pool.query<{ answer: string | null }>(`SELECT "answer" FROM "ProcessedEvent" WHERE "eventId" = $1`, [eventId]);
+    const r = await this.q<{ answer: string | null }>(`SELECT "answer" FROM "ProcessedEvent" WHERE "eventId" = $1`, [eventId]);
     const a = r.rows[0]?.answer;
     return a ? (JSON.parse(a) as unknown) : undefined;
   }
 
   /** Events left 'received' longer than `olderThanMs` (their instance may have died), oldest first. */
   async stale(olderThan: Date, take: number): Promise<StoredEvent[]> {
-    const r = await this.pool.query<StoredEvent>(
+    const r = await this.q<StoredEvent>(
       `SELECT "eventId","eventType","payload",("receivedAt" AT TIME ZONE 'UTC') AS "receivedAt" FROM "ProcessedEvent" WHERE "status" = 'received' AND "receivedAt" < $1
          AND "eventType" IN ('im.message.receive_v1','card.action.trigger') ORDER BY "seq" LIMIT $2`,
       [ts(olderThan), take],

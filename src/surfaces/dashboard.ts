@@ -70,7 +70,10 @@ export class DashboardService {
     await send('base.share', { dashboardId: d.id, openId: actorId, perm: 'view' }, `dash:${d.id}:share:${actorId}`);
     await p.dashboardViewer.upsert({ where: { dashboardId_openId: { dashboardId: d.id, openId: actorId } }, create: { dashboardId: d.id, openId: actorId, createdAt: now }, update: {} });
     await this.sync(d.id);
-    return { dashboard: view((await p.dashboard.findUnique({ where: { id: d.id } })) ?? d), created, readyOutboxId: last.id };
+    // Answered as it was when asked: a Base still being made when the call came is "being created" (the link follows
+    // through whenReady), even if the sender finished it meanwhile; so the answer does not race the sender.
+    const fresh = d.status === 'ready' ? await p.dashboard.findUnique({ where: { id: d.id } }) : null;
+    return { dashboard: view(fresh ?? d), created, readyOutboxId: last.id };
   }
 
   async get(id: number): Promise<DashboardView | null> {
