@@ -57,13 +57,17 @@ export class PgHotStore implements HotStore {
     return { ...existing, duplicate: true };
   }
 
-  /** Claims the lane's unsent rows after `lastId` for this instance (rows another live sender holds are skipped). */
+  /**
+   * Claims the lane's unsent rows that no sender holds, for this instance, and returns each row once. Not "after
+   * lastId" as on SQLite: concurrent inserts on PostgreSQL may commit their ids out of order, so a row with a smaller id
+   * can appear after a larger one was loaded; the claim, not the id, tells which rows this sender already has.
+   */
   async pendingAfter(lane: string, lastId: number, take: number): Promise<OutboxRow[]> {
     const r = await this.q<OutboxRow>(
       `WITH c AS (
          SELECT "id" FROM "OutboxMessage"
-         WHERE "lane" = $1 AND "status" IN ('pending','sending') AND "id" > $2
-           AND ("claimedBy" IS NULL OR "claimedBy" = $4 OR "claimUntil" < ${NOW})
+         WHERE "lane" = $1 AND "status" IN ('pending','sending') AND $2::int >= 0 -- lastId: unused here, see above
+           AND ("claimedBy" IS NULL OR ("claimedBy" <> $4 AND "claimUntil" < ${NOW}))
          ORDER BY "id" LIMIT $3 FOR UPDATE SKIP LOCKED)
        UPDATE "OutboxMessage" o SET "claimedBy" = $4, "claimUntil" = ${NOW} + ${CLAIM_LEASE} FROM c WHERE o."id" = c."id"
        RETURNING o."id",o."uuid",o."op",o."receiveIdType",o."receiveId",o."replyToId",o."patchMessageId",o."msgType",o."content",o."chatKey",o."userKey",o."attempts"`,
