@@ -121,6 +121,7 @@ export function createApp(o: AppOptions): App {
     pace: o.pace,
     limiter: new RateLimiter(FEISHU_LIMITS),
     concurrency: o.senderConcurrency,
+    watchMs: o.config.multi.outboxPollMs,
   });
   const now = () => o.clock.now();
   const cycle = o.cycle ?? loadCycleFile();

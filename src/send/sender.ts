@@ -56,6 +56,8 @@ export interface SenderOptions {
   limiter?: RateLimiter;
   concurrency?: number;
   maxAttempts?: number;
+  /** How often a waiter on a standby instance checks whether another instance sent its row (OUTBOX_POLL_MS). */
+  watchMs?: number;
 }
 
 export function uuidFor(dedupeKey?: string): string {
@@ -157,7 +159,25 @@ export class Sender {
       list.push(resolve);
       this.deliveredWaiters.set(outboxId, list);
       this.kick();
+      // A standby instance (PostgreSQL) does not send: another instance's sender will, so watch the row instead.
+      if (!this.running) this.watchDelivered(outboxId);
     });
+  }
+
+  /** Polls a row another instance sends until it is sent or failed, then resolves its waiters. */
+  private watchDelivered(outboxId: number): void {
+    const timer = setInterval(() => {
+      if (!this.deliveredWaiters.has(outboxId)) return clearInterval(timer);
+      void this.o.prisma.outboxMessage
+        .findUnique({ where: { id: outboxId }, select: { status: true, messageId: true } })
+        .then((row) => {
+          if (row && row.status !== 'sent' && row.status !== 'failed') return;
+          clearInterval(timer);
+          this.resolveDelivered(outboxId, row?.status === 'sent' ? row.messageId : null);
+        })
+        .catch(() => undefined);
+    }, this.o.watchMs ?? 1000);
+    timer.unref();
   }
 
   start(): void {

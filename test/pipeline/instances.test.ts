@@ -53,6 +53,16 @@ describe('two instances on one PostgreSQL', () => {
     expect(first.fake.messagesTo('ou_alice').length).toBe(1);
   });
 
+  it('a message written on the standby is sent by the primary, and the standby learns it was delivered', async () => {
+    const { first, second } = await twoInstances();
+    expect([first.app.isPrimary(), second.app.isPrimary()]).toEqual([true, false]);
+    first.fake.addUser({ openId: 'ou_carol', name: '卡罗' });
+    const row = await second.app.sender.enqueue({ op: 'create', receiveIdType: 'open_id', receiveId: 'ou_carol', msgType: 'text', content: { text: '你好' }, dedupeKey: 'standby:1' });
+    const messageId = await second.app.sender.delivered(row.id);
+    expect(messageId).toMatch(/^om_/);
+    expect(first.fake.messagesTo('ou_carol').map((m) => m.message_id)).toEqual([messageId]);
+  });
+
   it('one chat’s messages alternating between instances run one at a time, in arrival order', async () => {
     const { first, second, via, runs } = await twoInstances();
     const texts = Array.from({ length: 8 }, (_, i) => `帮助 ${i}`);
