@@ -269,12 +269,14 @@ export function createApp(o: AppOptions): App {
     },
     async stop() {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
-      await election?.stop();
+      // The primary's work stops before its lock is released, so a standby taking over never sends beside it.
+      await election?.halt();
       if (outboxPoll) clearInterval(outboxPoll);
       await scheduler.stop();
       await intake.queue.drained();
       await staleRound;
       await sender.stop();
+      await election?.stop();
       await fast.close();
     },
   };

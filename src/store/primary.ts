@@ -74,11 +74,16 @@ export class PrimaryElection {
     await this.o.hooks.lost().catch(() => undefined);
   }
 
-  /** Stops polling and releases the lock (ends its connection): a standby takes over within one poll. */
-  async stop(): Promise<void> {
+  /** Stops polling (no more takeovers here), keeping the lock if held: shutdown stops the primary's work first. */
+  async halt(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.busy.catch(() => undefined);
+  }
+
+  /** Stops polling and releases the lock (ends its connection): a standby takes over within one poll. */
+  async stop(): Promise<void> {
+    await this.halt();
     const c = this.client;
     this.client = null;
     this.primary = false;
