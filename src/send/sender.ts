@@ -77,6 +77,8 @@ export class Sender {
   private pumping: Promise<void> | null = null;
   private pumpActive = false;
   private wake: (() => void) | null = null;
+  /** Counts wake-ups; one that comes while the drain awaits a load (PostgreSQL) has no nap to end, and is seen here. */
+  private wakes = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly deliveredWaiters = new Map<number, Array<(messageId: string | null) => void>>();
   readonly stats = { sent: 0, rateLimited: 0, retried: 0, failed: 0 };
@@ -196,6 +198,7 @@ export class Sender {
   kick(lane?: Lane): void {
     if (!this.running) return;
     this.backlog.markDirty(lane);
+    this.wakes++;
     if (this.wake) this.wake();
     if (!this.pumpActive) {
       this.pumpActive = true;
@@ -212,11 +215,13 @@ export class Sender {
   private async pump(): Promise<void> {
     try {
       while (this.running) {
+        const wakes = this.wakes;
         await this.backlog.fill();
         if (this.backlog.size === 0 && this.inflight.size === 0 && !this.backlog.dirty) break;
         const now = this.pace.now();
         const { row, waitMs } = this.backlog.pick(now, this.busyChats, this.inflight.size);
         if (!row) {
+          if (this.wakes !== wakes) continue; // woken during the load: look again instead of sleeping through it
           await this.nap(waitMs);
           continue;
         }
@@ -231,6 +236,7 @@ export class Sender {
             this.backlog.release(row);
             this.inflight.delete(row.id);
             this.busyChats.delete(key);
+            this.wakes++;
             this.wake?.();
           });
         this.sends.add(p);
