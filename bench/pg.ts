@@ -158,7 +158,7 @@ try {
   const pgVersion = await (async () => {
     const c = new pg.Client({ connectionString: PG_BASE });
     await c.connect();
-    const v = (await c.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+    const v = (await c.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v')).rows[0]!.v;
     await c.end();
     return v;
   })();
