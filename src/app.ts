@@ -81,8 +81,10 @@ export interface App {
   health: Health;
   /** Prunes old processed events and finished outbox rows (run on the scheduler's housekeeping tick). */
   retention: Retention;
-  /** Learns the bot's identity, resumes unfinished events and the outbox. */
-  start(): Promise<void>;
+  /** Learns the bot's identity, resumes unfinished events (unless `recover: false`: the threaded mode's main thread hands them over) and the outbox. */
+  start(opts?: { recover?: boolean }): Promise<void>;
+  /** The bot's open_id once start() has learned it. */
+  botOpenId(): string | null;
   listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
   /** Waits until every queued event and outbound message is finished (tests, shutdown). */
   settle(): Promise<void>;
@@ -176,7 +178,8 @@ export function createApp(o: AppOptions): App {
     scheduler,
     health,
     retention,
-    async start() {
+    botOpenId: () => botOpenId,
+    async start(opts = {}) {
       try {
         botOpenId = (await fetchBotInfo(o.lark))?.openId ?? null;
       } catch (err) {
@@ -184,6 +187,7 @@ export function createApp(o: AppOptions): App {
       }
       await services.roles.seedSecretariat(o.config.secretariatOpenIds);
       sender.start();
+      if (opts.recover === false) return;
       const resumed = await intake.recover();
       if (resumed) o.logger.info({ resumed }, 'resumed events acknowledged before a restart');
     },

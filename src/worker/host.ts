@@ -1,0 +1,256 @@
+/**
+ * Why: the main thread's side of the worker thread: starts it (again ~1 s after it dies), hands it the stored events in
+ * stored order with at most MAX_IN_FLIGHT unfinished, waits for card answers, and asks it for its health.
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { FastStore } from '../store/fast.ts';
+import { MAX_IN_FLIGHT, RESTART_DELAY_MS, WORKER_SILENT_MS, type FromWorker, type ToWorker, type WorkerData } from './protocol.ts';
+
+export interface WorkerHostOptions {
+  config: Config;
+  logger: Logger;
+  fast: FastStore;
+  /** The module the worker runs (default ./entry.ts from source, ./entry.js from dist); tests pass their own. */
+  entry?: URL;
+  maxInFlight?: number;
+  restartDelayMs?: number;
+  silentMs?: number;
+}
+
+export type ThreadState = 'starting' | 'ready' | 'restarting' | 'stopped';
+
+export interface ThreadInfo {
+  mode: 'worker';
+  state: ThreadState;
+  /** Milliseconds since the worker last said anything (a beat every BEAT_MS). */
+  silentMs: number;
+  restarts: number;
+  lastExit: string | null;
+  /** Handed to the worker, not finished. */
+  inFlight: number;
+  /** Card callbacks waiting for the worker's answer. */
+  cardsWaiting: number;
+  /** Milliseconds the worker took to load and start (last start). */
+  loadMs: number | null;
+}
+
+/** The default entry: the TypeScript source under tsx (dev, tests), or the compiled file under `node dist/main.js`. */
+export function defaultEntry(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url);
+}
+
+/** Starts a worker on `entry`; a .ts entry is loaded through tsx's tsImport (the source, no build needed). */
+function spawnWorker(entry: URL, workerData: WorkerData): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  // tsx's ESM build of its API (require.resolve finds the CommonJS one beside it).
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)})).catch((err) => { console.error(err); process.exit(1); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export class WorkerHost {
+  private worker: Worker | null = null;
+  private stateValue: ThreadState = 'stopped';
+  private lastHeard = Date.now();
+  private restarts = 0;
+  private lastExit: string | null = null;
+  private loadMs: number | null = null;
+  private readonly inFlight = new Set<string>();
+  private cursor = 0;
+  private pumpScheduled = false;
+  private pumping = false;
+  private readonly cards = new Map<string, (body: unknown) => void>();
+  private readonly healthWaiters = new Map<number, (report: FromWorker & { type: 'health' }) => void>();
+  private seq = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly startedAt = Date.now();
+  private botOpenIdValue: string | null = null;
+  private workingToastValue: string | null = null;
+  private stopping: (() => void) | null = null;
+
+  constructor(private readonly o: WorkerHostOptions) {}
+
+  get state(): ThreadState {
+    return this.stateValue;
+  }
+
+  /** The bot's open_id as the worker learned it (null until it is ready), for dropping the bot's own messages. */
+  get botOpenId(): string | null {
+    return this.botOpenIdValue;
+  }
+
+  /** The "working on it" toast (prompts' card.working) as the worker read it; null before it was ever ready. */
+  get workingToast(): string | null {
+    return this.workingToastValue;
+  }
+
+  start(): void {
+    const entry = this.o.entry ?? defaultEntry();
+    const w = spawnWorker(entry, { config: this.o.config, startedAt: this.startedAt });
+    this.worker = w;
+    this.stateValue = 'starting';
+    this.lastHeard = Date.now();
+    this.inFlight.clear();
+    this.cursor = 0;
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (err) => {
+      this.lastExit = `error: ${err.message}`;
+      this.o.logger.error({ err }, 'worker thread failed');
+    });
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      if (this.stopping) {
+        this.stateValue = 'stopped';
+        this.stopping();
+        return;
+      }
+      this.lastExit = this.lastExit?.startsWith('error') ? this.lastExit : `exit code ${code}`;
+      this.stateValue = 'restarting';
+      this.restarts++;
+      this.o.logger.error({ code, restarts: this.restarts }, `worker thread ended; starting it again in ${this.o.restartDelayMs ?? RESTART_DELAY_MS} ms (unfinished events are handed over again)`);
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.start();
+      }, this.o.restartDelayMs ?? RESTART_DELAY_MS);
+    });
+  }
+
+  private onMessage(m: FromWorker): void {
+    this.lastHeard = Date.now();
+    switch (m.type) {
+      case 'ready':
+        this.stateValue = 'ready';
+        this.botOpenIdValue = m.botOpenId;
+        this.workingToastValue = m.workingToast;
+        this.loadMs = m.loadMs;
+        this.o.logger.info({ loadMs: m.loadMs }, 'worker thread ready');
+        this.schedulePump();
+        return;
+      case 'done':
+        this.inFlight.delete(m.eventId);
+        this.schedulePump();
+        return;
+      case 'card-answer': {
+        const waiter = this.cards.get(m.eventId);
+        if (waiter) waiter(m.body);
+        this.post({ type: 'verdict', eventId: m.eventId, inline: !!waiter });
+        return;
+      }
+      case 'health':
+        this.healthWaiters.get(m.seq)?.(m);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private post(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  /** A new event was stored: hand it (and whatever waits before it) to the worker soon. */
+  schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      void this.pump().catch((err) => this.o.logger.error({ err }, 'could not hand stored events to the worker; they wait in the database'));
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.stateValue !== 'ready' || !this.worker) return;
+    this.pumping = true;
+    try {
+      const max = this.o.maxInFlight ?? MAX_IN_FLIGHT;
+      for (;;) {
+        const room = max - this.inFlight.size;
+        if (room <= 0 || !this.worker || this.stateValue !== 'ready') return;
+        // With nothing in flight every unfinished row is ours to send, so read from the start (a row id freed by
+        // retention may be reused below the cursor).
+        if (this.inFlight.size === 0) this.cursor = 0;
+        const rows = await this.o.fast.receivedAfter(this.cursor, Math.min(room, 200));
+        for (const event of rows) {
+          this.cursor = Math.max(this.cursor, event.seq);
+          if (this.inFlight.has(event.eventId)) continue;
+          this.inFlight.add(event.eventId);
+          this.post({ type: 'event', event, fresh: event.receivedAt.getTime() >= this.startedAt - 1000 });
+        }
+        if (rows.length < Math.min(room, 200)) return;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /**
+   * Waits up to `ms` for the worker's answer to a card callback. Undefined past it: the caller answers with a toast, and
+   * the worker, told so by the verdict, delivers its answer later by a delayed card update (Intake.finishLate).
+   */
+  cardAnswer(eventId: string, ms: number): { answer: Promise<unknown>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    const answer = new Promise<unknown>((resolve) => {
+      this.cards.set(eventId, resolve);
+      timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+    }).finally(() => {
+      clearTimeout(timer);
+      this.cards.delete(eventId);
+    });
+    return { answer, cancel: () => this.cards.get(eventId)?.(undefined) };
+  }
+
+  /** The worker's own health report, or null when it does not answer within `ms` (or is not running). */
+  async health(ms = this.o.silentMs ?? WORKER_SILENT_MS): Promise<(Record<string, unknown> & { reasons: string[] }) | null> {
+    if (!this.worker || this.stateValue !== 'ready') return null;
+    const seq = ++this.seq;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise((resolve) => {
+        this.healthWaiters.set(seq, (m) => resolve(m.report));
+        timer = setTimeout(() => resolve(null), ms);
+        this.post({ type: 'health', seq });
+      });
+    } finally {
+      clearTimeout(timer);
+      this.healthWaiters.delete(seq);
+    }
+  }
+
+  /** True when the worker has said nothing for longer than the silence limit while it should be beating. */
+  get silent(): boolean {
+    return this.stateValue === 'ready' && Date.now() - this.lastHeard > (this.o.silentMs ?? WORKER_SILENT_MS);
+  }
+
+  info(): ThreadInfo {
+    return {
+      mode: 'worker',
+      state: this.stateValue,
+      silentMs: Math.max(0, Date.now() - this.lastHeard),
+      restarts: this.restarts,
+      lastExit: this.lastExit,
+      inFlight: this.inFlight.size,
+      cardsWaiting: this.cards.size,
+      loadMs: this.loadMs,
+    };
+  }
+
+  /** Asks the worker to stop its scheduler, finish what it runs and close; terminates it after `ms`. */
+  async stop(ms = 10_000): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const w = this.worker;
+    if (!w) {
+      this.stateValue = 'stopped';
+      return;
+    }
+    const exited = new Promise<void>((resolve) => (this.stopping = resolve));
+    this.post({ type: 'stop' });
+    const timer = setTimeout(() => void w.terminate(), ms);
+    await exited;
+    clearTimeout(timer);
+  }
+}
