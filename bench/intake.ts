@@ -137,9 +137,11 @@ export async function startBot(bot: BotKind, tag: string, fakeUrl: string): Prom
   return { child, url: b.url, pid: b.pid };
 }
 
-/** One measured run: a fresh fake (300 ms Open API latency) and a fresh bot process, a short warm-up, then the load. */
-export async function runIntake(bot: BotKind, rate: number, seconds: number): Promise<IntakeResult> {
-  const tag = `intake-${bot}-${rate}`;
+/**
+ * Runs `run` against a fresh fake (300 ms Open API latency) and a fresh bot process, warmed up with 100 events and
+ * back at rest, with a pool of `n` load events; stops both after.
+ */
+export async function withWarmBot<T>(bot: BotKind, tag: string, n: number, run: (b: { url: string; pid: number }, pool: PooledRequest[]) => Promise<T>): Promise<T> {
   const fake = spawnChild(`${tag}-fake`, 'bench/fake-server.ts', { FAKE_LATENCY_MS: '300' });
   let botChild: Child | undefined;
   try {
@@ -151,7 +153,17 @@ export async function runIntake(bot: BotKind, rate: number, seconds: number): Pr
     // Let the warm-up's background work finish, so the measured run starts from rest.
     if (bot === 'ours') await untilHandled(b.url, 60_000);
     await sleep(1000);
-    const pool = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: rate * seconds, users: 1000, prefix: 'load' });
+    return await run(b, await postJson<PooledRequest[]>(`${f.control}/pool`, { n, users: 1000, prefix: 'load' }));
+  } finally {
+    await botChild?.stop();
+    await fake.stop();
+  }
+}
+
+/** One measured run: a fresh fake and bot, a short warm-up, then the load. */
+export function runIntake(bot: BotKind, rate: number, seconds: number): Promise<IntakeResult> {
+  const tag = `intake-${bot}-${rate}`;
+  return withWarmBot(bot, tag, rate * seconds, async (b, pool) => {
     say(`${tag}: ${pool.length} events at ${rate}/s`);
     const cpu0 = cpuMs(b.pid) ?? NaN;
     const r = summarize(bot, rate, await fire(b.url, pool, rate));
@@ -160,8 +172,5 @@ export async function runIntake(bot: BotKind, rate: number, seconds: number): Pr
     if (bot === 'ours') r.inside.handledAfterS = (await untilHandled(b.url)) / 1000;
     say(`${tag}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.sustained.toFixed(0)} ev/s sustained, non-2xx ${r.non2xx}, errors ${r.errors}, CPU ${(cpuRun / r.durationS / 10).toFixed(0)}%${r.inside.handledAfterS !== null ? `, all handled ${r.inside.handledAfterS.toFixed(1)} s after the last ack` : ''}`);
     return r;
-  } finally {
-    await botChild?.stop();
-    await fake.stop();
-  }
+  });
 }

@@ -1,8 +1,7 @@
 /** Why: one unauthenticated client dribbling a large body must cost nothing to others; measure acks while slow uploads hang on. */
 import { connect, type Socket } from 'node:net';
-import type { PooledRequest } from './fake-server.ts';
-import { fire, startBot, untilHandled, type BotKind } from './intake.ts';
-import { cpuMs, postJson, say, sleep, spawnChild, type Child, type ChildMessage } from './lib.ts';
+import { fire, withWarmBot, type BotKind } from './intake.ts';
+import { cpuMs, say, sleep } from './lib.ts';
 
 export interface SlowClientResult {
   bot: BotKind;
@@ -48,19 +47,10 @@ function dribble(url: string, everyMs: number): Dribbler {
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : null);
 
 /** A fresh fake and bot; `slow` dribbling uploads opened first, then `rate` events/s for `seconds`. */
-export async function runSlowClient(bot: BotKind, rate: number, seconds: number, slow: number): Promise<SlowClientResult> {
+export function runSlowClient(bot: BotKind, rate: number, seconds: number, slow: number): Promise<SlowClientResult> {
   const tag = `slow-${bot}`;
-  const fake = spawnChild(`${tag}-fake`, 'bench/fake-server.ts', { FAKE_LATENCY_MS: '300' });
-  let botChild: Child | undefined;
   const dribblers: Dribbler[] = [];
-  try {
-    const f = await fake.next<ChildMessage & { url: string; control: string }>('ready');
-    const b = await startBot(bot, tag, f.url);
-    botChild = b.child;
-    const warm = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: 100, users: 100, prefix: 'warm' });
-    await fire(b.url, warm, 50);
-    if (bot === 'ours') await untilHandled(b.url, 60_000);
-    const pool = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: rate * seconds, users: 1000, prefix: 'load' });
+  const run = withWarmBot(bot, tag, rate * seconds, async (b, pool) => {
     for (let i = 0; i < slow; i++) dribblers.push(dribble(b.url, 1000));
     await sleep(500);
     say(`${tag}: ${slow} slow uploads open, ${pool.length} events at ${rate}/s`);
@@ -86,12 +76,11 @@ export async function runSlowClient(bot: BotKind, rate: number, seconds: number,
     };
     say(`${tag}: p50 ${out.p50} ms, p99 ${out.p99} ms, CPU ${out.cpuPct.toFixed(0)}%, ${out.cutOff}/${slow} slow uploads cut off (median ${out.cutOffMedianMs?.toFixed(0) ?? '—'} ms)`);
     return out;
-  } finally {
+  });
+  return run.finally(() => {
     for (const d of dribblers) {
       clearInterval(d.timer);
       d.socket.destroy();
     }
-    await botChild?.stop();
-    await fake.stop();
-  }
+  });
 }

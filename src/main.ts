@@ -46,11 +46,18 @@ async function main(): Promise<void> {
   if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake, onState: (state, detail) => app.health.reportWs(state, detail) });
   logger.info({ url, mode: config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  stopOnSignals(logger, async () => {
     ws?.close();
     await app.stop();
     await prisma.$disconnect();
+  });
+}
+
+/** SIGINT and SIGTERM stop the bot (`stop`), then the process. */
+function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
@@ -62,13 +69,7 @@ async function runThreaded(config: Config, logger: Logger, started: number): Pro
   const { startThreaded } = await import('./worker/run.ts');
   const t = await startThreaded({ config, logger });
   logger.info({ url: t.url, mode: config.eventMode, thread: 'worker', readyMs: Date.now() - started }, `bot acknowledging: webhook at ${t.url}/lark/events, health at ${t.url}/healthz; the worker thread is loading the bot`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await t.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(logger, () => t.stop());
 }
 
 /**
@@ -80,13 +81,7 @@ async function runSandbox(config: Config, logger: Logger, started: number): Prom
   const sb = await startSandbox({ config, logger, databaseUrl: sandboxDatabaseUrl(process.env), port: config.port });
   logger.warn({ fake: sb.fake.url }, 'no LARK_APP_ID: running in sandbox mode against the embedded fake Feishu Open Platform');
   logger.info({ url: sb.url, db: sb.config.databaseUrl, readyMs: Date.now() - started }, `sandbox ready: open ${sb.pageUrl} in a browser to chat with the bot`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await sb.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(logger, () => sb.close());
 }
 
 process.on('unhandledRejection', (reason) => {
