@@ -34,6 +34,8 @@ export interface ThreadInfo {
   inFlight: number;
   /** Card callbacks waiting for the worker's answer. */
   cardsWaiting: number;
+  /** Events handed to the worker since this process started (webhook mode; in WS mode events arrive on the worker). */
+  handedOver: number;
   /** Milliseconds the worker took to load and start (last start). */
   loadMs: number | null;
 }
@@ -61,6 +63,7 @@ export class WorkerHost {
   private loadMs: number | null = null;
   private readonly inFlight = new Set<string>();
   private cursor = 0;
+  private handedOver = 0;
   private pumpScheduled = false;
   private pumping = false;
   private readonly cards = new Map<string, (body: unknown) => void>();
@@ -164,7 +167,8 @@ export class WorkerHost {
   }
 
   private async pump(): Promise<void> {
-    if (this.pumping || this.stateValue !== 'ready' || !this.worker) return;
+    // In WS mode the worker's own long connection stores and works on events; nothing is handed over.
+    if (this.pumping || this.stateValue !== 'ready' || !this.worker || this.o.config.eventMode !== 'webhook') return;
     this.pumping = true;
     try {
       const max = this.o.maxInFlight ?? MAX_IN_FLIGHT;
@@ -179,6 +183,7 @@ export class WorkerHost {
           this.cursor = Math.max(this.cursor, event.seq);
           if (this.inFlight.has(event.eventId)) continue;
           this.inFlight.add(event.eventId);
+          this.handedOver++;
           this.post({ type: 'event', event, fresh: event.receivedAt.getTime() >= this.startedAt - 1000 });
         }
         if (rows.length < Math.min(room, 200)) return;
@@ -235,6 +240,7 @@ export class WorkerHost {
       lastExit: this.lastExit,
       inFlight: this.inFlight.size,
       cardsWaiting: this.cards.size,
+      handedOver: this.handedOver,
       loadMs: this.loadMs,
     };
   }
