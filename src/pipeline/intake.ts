@@ -48,6 +48,8 @@ export class Intake {
   readonly working = new Set<string>();
   /** Called when an event's handler has finished, failed or not (the threaded mode counts its events in flight). */
   onSettled: ((eventId: string) => void) | null = null;
+  /** Called when an event's handler starts (the threaded mode tells which events a dying worker was working on). */
+  onStarted: ((eventId: string) => void) | null = null;
   /** Requests read but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
   readonly acks = new AckGate();
   /** How long a card callback may take before it is answered with a toast (tests shorten it). */
@@ -193,6 +195,7 @@ export class Intake {
 
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
   private async route(inbound: Inbound, resumed: Date | null = null): Promise<unknown> {
+    this.onStarted?.(inbound.eventId);
     try {
       const result =
         inbound.kind === 'message' ? await this.router.handleMessage(inbound)

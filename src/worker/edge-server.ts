@@ -13,6 +13,7 @@ import { serverOptions, webhookSteps } from '../receive/edge.ts';
 import { MalformedEventError, normalizeCardAction, normalizeMessage, normalizeNotice } from '../pipeline/events.ts';
 import { ACK, CARD_INLINE_BUDGET_MS, runSteps, type Answer, type IntakeItem, type Step } from '../pipeline/intake.ts';
 import type { WorkerHost } from './host.ts';
+import { MAX_LOAD_MS } from './protocol.ts';
 
 export interface EdgeOptions {
   config: Config;
@@ -138,6 +139,7 @@ async function health(o: EdgeOptions, counters: { acked: number; storeError: str
   const { host } = o;
   const reasons: string[] = [];
   const thread = host.info();
+  if (thread.state === 'starting' && thread.stateMs > MAX_LOAD_MS) reasons.push(`the worker thread has been loading the bot for ${Math.round(thread.stateMs / 1000)} s; events are acknowledged and wait in the database`);
   if (thread.state === 'restarting') reasons.push(`the worker thread ended (${thread.lastExit ?? 'unknown'}) and is being restarted; events are acknowledged and wait in the database`);
   if (host.silent) reasons.push(`the worker thread has not answered for ${thread.silentMs} ms: a handler is holding it`);
   if (counters.storeError) reasons.push(`the last event could not be stored: ${counters.storeError}`);

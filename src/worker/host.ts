@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FastStore } from '../store/fast.ts';
-import { MAX_IN_FLIGHT, RESTART_DELAY_MS, WORKER_SILENT_MS, type FromWorker, type ToWorker, type WorkerData } from './protocol.ts';
+import { MAX_DEATHS_PER_EVENT, MAX_IN_FLIGHT, RESTART_DELAY_MS, WORKER_SILENT_MS, type FromWorker, type ToWorker, type WorkerData } from './protocol.ts';
 
 export interface WorkerHostOptions {
   config: Config;
@@ -38,6 +38,10 @@ export interface ThreadInfo {
   handedOver: number;
   /** Milliseconds the worker took to load and start (last start). */
   loadMs: number | null;
+  /** Milliseconds in the current state. */
+  stateMs: number;
+  /** Events marked failed because the worker died while working on each of them MAX_DEATHS_PER_EVENT times. */
+  poisoned: number;
 }
 
 /** The default entry: the TypeScript source under tsx (dev, tests), or the compiled file under `node dist/main.js`. */
@@ -63,6 +67,11 @@ export class WorkerHost {
   private loadMs: number | null = null;
   private readonly inFlight = new Set<string>();
   private cursor = 0;
+  private stateAt = Date.now();
+  /** Events whose handler is running on the worker, and how often a worker died while each was running. */
+  private readonly running = new Set<string>();
+  private readonly deaths = new Map<string, number>();
+  private poisoned = 0;
   private handedOver = 0;
   private pumpScheduled = false;
   private pumping = false;
@@ -81,6 +90,11 @@ export class WorkerHost {
     return this.stateValue;
   }
 
+  private setState(s: ThreadState): void {
+    this.stateValue = s;
+    this.stateAt = Date.now();
+  }
+
   /** The bot's open_id as the worker learned it (null until it is ready), for dropping the bot's own messages. */
   get botOpenId(): string | null {
     return this.botOpenIdValue;
@@ -95,9 +109,10 @@ export class WorkerHost {
     const entry = this.o.entry ?? defaultEntry();
     const w = spawnWorker(entry, { config: this.o.config, startedAt: this.startedAt });
     this.worker = w;
-    this.stateValue = 'starting';
+    this.setState('starting');
     this.lastHeard = Date.now();
     this.inFlight.clear();
+    this.running.clear();
     this.cursor = 0;
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (err) => {
@@ -108,12 +123,13 @@ export class WorkerHost {
       if (this.worker !== w) return;
       this.worker = null;
       if (this.stopping) {
-        this.stateValue = 'stopped';
+        this.setState('stopped');
         this.stopping();
         return;
       }
       this.lastExit = this.lastExit?.startsWith('error') ? this.lastExit : `exit code ${code}`;
-      this.stateValue = 'restarting';
+      this.setState('restarting');
+      void this.countDeaths();
       this.restarts++;
       this.o.logger.error({ code, restarts: this.restarts }, `worker thread ended; starting it again in ${this.o.restartDelayMs ?? RESTART_DELAY_MS} ms (unfinished events are handed over again)`);
       this.restartTimer = setTimeout(() => {
@@ -127,15 +143,20 @@ export class WorkerHost {
     this.lastHeard = Date.now();
     switch (m.type) {
       case 'ready':
-        this.stateValue = 'ready';
+        this.setState('ready');
         this.botOpenIdValue = m.botOpenId;
         this.workingToastValue = m.workingToast;
         this.loadMs = m.loadMs;
         this.o.logger.info({ loadMs: m.loadMs }, 'worker thread ready');
         this.schedulePump();
         return;
+      case 'started':
+        this.running.add(m.eventId);
+        return;
       case 'done':
         this.inFlight.delete(m.eventId);
+        this.running.delete(m.eventId);
+        this.deaths.delete(m.eventId);
         this.schedulePump();
         return;
       case 'card-answer': {
@@ -149,6 +170,22 @@ export class WorkerHost {
         return;
       default:
         return;
+    }
+  }
+
+  /** The worker died: each event it was working on counts one death; at MAX_DEATHS_PER_EVENT it is marked failed. */
+  private async countDeaths(): Promise<void> {
+    const now = new Date();
+    const dead = [...this.running];
+    this.running.clear();
+    for (const eventId of dead) {
+      const n = (this.deaths.get(eventId) ?? 0) + 1;
+      this.deaths.set(eventId, n);
+      if (n < MAX_DEATHS_PER_EVENT) continue;
+      this.deaths.delete(eventId);
+      this.poisoned++;
+      this.o.logger.error({ eventId, deaths: n }, `the worker thread died ${n} times while working on this event; it is marked failed and not worked on again`);
+      await this.o.fast.finishEvent(eventId, 'failed', `the worker thread died ${n} times while working on this event`, now).catch((err) => this.o.logger.error({ err, eventId }, 'could not mark the event failed'));
     }
   }
 
@@ -242,6 +279,8 @@ export class WorkerHost {
       cardsWaiting: this.cards.size,
       handedOver: this.handedOver,
       loadMs: this.loadMs,
+      stateMs: Math.max(0, Date.now() - this.stateAt),
+      poisoned: this.poisoned,
     };
   }
 
@@ -250,7 +289,7 @@ export class WorkerHost {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const w = this.worker;
     if (!w) {
-      this.stateValue = 'stopped';
+      this.setState('stopped');
       return;
     }
     const exited = new Promise<void>((resolve) => (this.stopping = resolve));

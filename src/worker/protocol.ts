@@ -26,6 +26,8 @@ export type FromWorker =
   /** `workingToast`: the prompts' card.working, which the main thread (no YAML there) answers past the budget. */
   | { type: 'ready'; botOpenId: string | null; loadMs: number; workingToast: string }
   | { type: 'beat' }
+  /** The event's handler started: if the worker dies now, this event may be why. */
+  | { type: 'started'; eventId: string }
   /** The event's handler finished (done or failed): it no longer counts as in flight. */
   | { type: 'done'; eventId: string }
   | { type: 'card-answer'; eventId: string; body: unknown }
@@ -37,5 +39,12 @@ export const BEAT_MS = 500;
 export const WORKER_SILENT_MS = 2500;
 /** Events handed to the worker and not finished, at most; the rest wait in the database (ProcessedEvent). */
 export const MAX_IN_FLIGHT = 1000;
+/**
+ * An event whose handler was running each time the worker died, this many times, is marked failed and not handed over
+ * again, so one poisonous event cannot keep the worker in a restart loop.
+ */
+export const MAX_DEATHS_PER_EVENT = 3;
+/** While the worker loads the bot at start, /healthz answers 200 (events are acknowledged and stored) up to this long. */
+export const MAX_LOAD_MS = 60_000;
 /** A worker that died is started again after this. */
 export const RESTART_DELAY_MS = 1000;

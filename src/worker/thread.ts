@@ -42,6 +42,7 @@ export async function runWorker(hooks: WorkerHooks = {}): Promise<void> {
   // Card answers the main thread has not yet said were used inline: past its budget they go by delayed update.
   const lateCards = new Map<string, { inbound: InboundCardAction; body: CardResponse | undefined; issuedAt: Date }>();
   const settled = new Set<string>();
+  intake.onStarted = (eventId) => send({ type: 'started', eventId });
   intake.onSettled = (eventId) => {
     settled.add(eventId);
     send({ type: 'done', eventId });

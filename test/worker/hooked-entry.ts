@@ -1,6 +1,7 @@
 /** Why: the worker thread the threaded-mode tests run: the real bot, whose handlers a test can hold (block or delay). */
 // A text message 卡住 <ms> blocks the worker's event loop for <ms> (a handler stuck in CPU); 崩溃 <file> ends the worker
-// thread once (when <file> does not exist yet; it is created first), as a fatal error would. A card click with value
+// thread once (when <file> does not exist yet; it is created first), as a fatal error would; 毒 ends it every time. A
+// card click with value
 // {test: 'fast'} answers at once; {test: 'slow'} answers when the test posts 'release' on BroadcastChannel HOLD.
 // Everything else goes to the real handlers.
 import { existsSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ await runWorker({
     app.router.handleMessage = async (m) => {
       const block = /^卡住 (\d+)$/.exec(m.text);
       if (block) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(block[1]));
+      if (m.text === '毒') process.exit(9);
       const crash = /^崩溃 (.+)$/.exec(m.text);
       if (crash && !existsSync(crash[1]!)) {
         writeFileSync(crash[1]!, 'crashed');

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -98,6 +99,24 @@ describe('threaded mode', () => {
     await fake.waitFor((ms) => [crash, during].every((d) => ms.some((m) => m.replyTo === d.messageId)), { timeoutMs: 30_000, what: 'both replies' });
     for (const d of [crash, during]) expect(fake.messages.filter((m) => m.replyTo === d.messageId)).toHaveLength(1);
   }, 60_000);
+
+  it('marks an event failed after the worker died three times on it, and goes on with the rest', async () => {
+    const restarts = bot.host.info().restarts;
+    const poison = await fake.deliverMessage({ from: 'ou_poison', chatType: 'p2p', text: '毒' });
+    expect(poison.responses[0]!.status).toBe(200);
+    const after = await fake.deliverMessage({ from: 'ou_after_poison', chatType: 'p2p', text: '帮助' });
+    await fake.waitFor((ms) => ms.some((m) => m.replyTo === after.messageId), { timeoutMs: 60_000, what: 'the reply after the poison' });
+    const info = bot.host.info();
+    expect(info.restarts).toBe(restarts + 3);
+    expect(info.poisoned).toBe(1);
+    const db = new Database(join(dir, 'bot.db'), { readonly: true });
+    try {
+      expect(db.prepare(`SELECT "status", "error" FROM "ProcessedEvent" WHERE "eventId" = ?`).get(poison.eventId)).toEqual({ status: 'failed', error: 'the worker thread died 3 times while working on this event' });
+    } finally {
+      db.close();
+    }
+    await until(async () => (await healthz()).status === 200, 'health to recover', 20_000);
+  }, 90_000);
 
   it('answers a card click inline when the worker is quick, and by delayed card update when it is slow', async () => {
     const [help] = await Promise.all([fake.waitFor((ms) => ms.find((m) => m.receive_id === 'ou_clicker' || m.chat_id === fake.messagesTo('ou_clicker')[0]?.chat_id), { what: 'the help card' }), fake.deliverMessage({ from: 'ou_clicker', chatType: 'p2p', text: '帮助' })]);
