@@ -67,7 +67,7 @@ export async function runFanout(recipients: number, chats: number): Promise<Fano
     const dir = mkdtempSync(join(TMP, 'fanout-'));
     bot = spawnChild('fanout-bot', 'bench/bot-server.ts', { FAKE_URL: f.url, DATABASE_URL: `file:${join(dir, 'bot.db')}`, BOT_LOG: join(dir, 'bot.log') });
     const botUrl = (await bot.next<ChildMessage & { url: string }>('ready', 120_000)).url;
-    const people = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: Math.ceil((boundSeconds(users.length + groups.length) * 1000) / PERSON_EVERY_MS) + 60, users: 100_000, prefix: 'person' });
+
     await sleep(3000); // idle, so the idle RSS the bot reports is after start-up settles
     const messages = users.length + groups.length;
     say(`fan-out: ${messages} messages (${users.length} p2p + ${groups.length} groups); bound ${boundSeconds(messages).toFixed(0)} s`);
@@ -77,8 +77,10 @@ export async function runFanout(recipients: number, chats: number): Promise<Fano
     let draining = true;
     const asking = (async () => {
       await sleep(2000);
-      for (const p of people) {
-        if (!draining) break;
+      for (let i = 0; draining; i++) {
+        // Built just before it is posted: a signed request is accepted within 5 minutes of its timestamp.
+        const [p] = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: 1, users: 1, prefix: `person${i}` });
+        if (!p || !draining) break;
         posted.set(p.messageId!, Date.now());
         void fetch(`${botUrl}/lark/events`, { method: 'POST', headers: p.headers, body: p.body }).catch(() => undefined);
         await sleep(PERSON_EVERY_MS);

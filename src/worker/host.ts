@@ -2,13 +2,12 @@
  * Why: the main thread's side of the worker thread: starts it (again ~1 s after it dies), hands it the stored events in
  * stored order with at most MAX_IN_FLIGHT unfinished, waits for card answers, and asks it for its health.
  */
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FastStore } from '../store/fast.ts';
-import { MAX_DEATHS_PER_EVENT, MAX_IN_FLIGHT, RESTART_DELAY_MS, WORKER_SILENT_MS, type FromWorker, type ToWorker, type WorkerData } from './protocol.ts';
+import { MAX_DEATHS_PER_EVENT, MAX_IN_FLIGHT, RESTART_DELAY_MS, WORKER_SILENT_MS, type FromWorker, type ToWorker } from './protocol.ts';
+import { defaultEntry, spawnWorker } from './spawn.ts';
 
 export interface WorkerHostOptions {
   config: Config;
@@ -42,20 +41,6 @@ export interface ThreadInfo {
   stateMs: number;
   /** Events marked failed because the worker died while working on each of them MAX_DEATHS_PER_EVENT times. */
   poisoned: number;
-}
-
-/** The default entry: the TypeScript source under tsx (dev, tests), or the compiled file under `node dist/main.js`. */
-export function defaultEntry(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './entry.ts' : './entry.js', import.meta.url);
-}
-
-/** Starts a worker on `entry`; a .ts entry is loaded through tsx's tsImport (the source, no build needed). */
-function spawnWorker(entry: URL, workerData: WorkerData): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  // tsx's ESM build of its API (require.resolve finds the CommonJS one beside it).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)})).catch((err) => { console.error(err); process.exit(1); });`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 export class WorkerHost {
@@ -107,16 +92,17 @@ export class WorkerHost {
 
   start(): void {
     const entry = this.o.entry ?? defaultEntry();
-    const w = spawnWorker(entry, { config: this.o.config, startedAt: this.startedAt });
+    const w = spawnWorker(entry, { config: this.o.config });
     this.worker = w;
     this.setState('starting');
     this.lastHeard = Date.now();
     this.inFlight.clear();
     this.running.clear();
     this.cursor = 0;
+    let failure: string | null = null;
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (err) => {
-      this.lastExit = `error: ${err.message}`;
+      failure = `error: ${err.message}`;
       this.o.logger.error({ err }, 'worker thread failed');
     });
     w.on('exit', (code) => {
@@ -127,7 +113,7 @@ export class WorkerHost {
         this.stopping();
         return;
       }
-      this.lastExit = this.lastExit?.startsWith('error') ? this.lastExit : `exit code ${code}`;
+      this.lastExit = failure ?? `exit code ${code}`;
       this.setState('restarting');
       void this.countDeaths();
       this.restarts++;

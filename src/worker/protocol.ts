@@ -4,9 +4,8 @@ import type { ReceivedEvent } from '../store/fast.ts';
 
 /** What the worker is started with (workerData). */
 export interface WorkerData {
+  /** The validated config (the worker's logger level and the secrets it redacts come from it too). */
   config: Config;
-  /** The worker's own logger level and the secrets it redacts come from config; nothing else is shared. */
-  startedAt: number;
 }
 
 /** Main → worker. */
