@@ -1,43 +1,19 @@
 /** Why: in threaded mode with LARK_EVENT_MODE=ws the long connection runs on the worker thread; /healthz still tells its state. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
-import { startThreaded, type Threaded } from '../../src/worker/run.ts';
-import { CREDS } from '../helpers/harness.ts';
-import { until } from '../faults/helpers.ts';
+import type { FakeFeishu } from '../../src/sandbox/fake/index.ts';
+import type { Threaded } from '../../src/worker/run.ts';
+import { startThreadedBot, type ThreadedBot } from '../helpers/threaded.ts';
 
 let fake: FakeFeishu;
 let bot: Threaded;
-let dir: string;
+let t: ThreadedBot | undefined;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'threaded-ws-'));
-  fake = await createFakeFeishu({ ...CREDS, clock: new ManualClock(new Date().toISOString()) });
-  fake.setTransport('ws');
-  const config = loadConfig({
-    LARK_APP_ID: CREDS.appId,
-    LARK_APP_SECRET: CREDS.appSecret,
-    LARK_ENCRYPT_KEY: CREDS.encryptKey,
-    LARK_VERIFICATION_TOKEN: CREDS.verificationToken,
-    LARK_DOMAIN: fake.url,
-    LARK_EVENT_MODE: 'ws',
-    DATABASE_URL: `file:${join(dir, 'bot.db')}`,
-    LOG_LEVEL: 'warn',
-  });
-  bot = await startThreaded({ config, logger: createLogger({ level: 'warn' }), port: 0, listenHost: '127.0.0.1' });
-  await until(() => bot.host.state === 'ready', 'the worker thread to load the bot', 60_000);
+  t = await startThreadedBot({ env: { LARK_EVENT_MODE: 'ws' }, prepare: (f) => f.setTransport('ws') });
+  ({ fake, bot } = t);
 }, 90_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 describe('threaded mode over the long connection', () => {
   it('answers events from the worker thread, and /healthz reports the connection', async () => {

@@ -3,20 +3,14 @@
  * honest, and a card click is answered inline when the worker is quick, by delayed card update when it is slow.
  */
 // The real threaded server (src/worker/run.ts) on port 0, its worker thread running test/worker/hooked-entry.ts (the
-// real bot with holdable handlers), the loopback fake delivering signed, encrypted events. The worker signs nothing
-// and uses the system clock, so the fake's clock is set to now (the signature's 5-minute window).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// real bot with holdable handlers), the loopback fake delivering signed, encrypted events (test/helpers/threaded.ts).
 import { join } from 'node:path';
 import { BroadcastChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/clock.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
-import { createFakeFeishu, type FakeFeishu } from '../../src/sandbox/fake/index.ts';
-import { startThreaded, type Threaded } from '../../src/worker/run.ts';
-import { CREDS } from '../helpers/harness.ts';
+import type { FakeFeishu } from '../../src/sandbox/fake/index.ts';
+import type { Threaded } from '../../src/worker/run.ts';
+import { startThreadedBot, type ThreadedBot } from '../helpers/threaded.ts';
 import { until } from '../faults/helpers.ts';
 
 const HOLD = 'threaded-test-hold';
@@ -25,6 +19,7 @@ const CARD_BUDGET_MS = 400;
 let fake: FakeFeishu;
 let bot: Threaded;
 let dir: string;
+let t: ThreadedBot | undefined;
 
 const healthz = async () => {
   const res = await fetch(`${bot.url}/healthz`);
@@ -32,27 +27,11 @@ const healthz = async () => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'threaded-'));
-  fake = await createFakeFeishu({ ...CREDS, clock: new ManualClock(new Date().toISOString()) });
-  const config = loadConfig({
-    LARK_APP_ID: CREDS.appId,
-    LARK_APP_SECRET: CREDS.appSecret,
-    LARK_ENCRYPT_KEY: CREDS.encryptKey,
-    LARK_VERIFICATION_TOKEN: CREDS.verificationToken,
-    LARK_DOMAIN: fake.url,
-    DATABASE_URL: `file:${join(dir, 'bot.db')}`,
-    LOG_LEVEL: 'warn',
-  });
-  bot = await startThreaded({ config, logger: createLogger({ level: 'warn' }), port: 0, listenHost: '127.0.0.1', entry: new URL('./hooked-entry.ts', import.meta.url), cardBudgetMs: CARD_BUDGET_MS });
-  fake.setBotEndpoint(`${bot.url}/lark/events`);
-  await until(() => bot.host.state === 'ready', 'the worker thread to load the bot', 60_000);
+  t = await startThreadedBot({ entry: new URL('./hooked-entry.ts', import.meta.url), cardBudgetMs: CARD_BUDGET_MS });
+  ({ fake, bot, dir } = t);
 }, 90_000);
 
-afterAll(async () => {
-  await bot?.stop();
-  await fake?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 describe('threaded mode', () => {
   it('acknowledges within moments while the worker is stuck, says so in /healthz, and answers everyone after', async () => {
