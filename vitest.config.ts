@@ -35,6 +35,8 @@ const NOT_ON_PG = [
   'test/sandbox/browser.test.ts',
   // The SQLite migration runner, WAL and file checks (test/store/pg.test.ts is PostgreSQL's counterpart).
   'test/store/db.test.ts',
+  // The threaded mode (src/worker/) is SQLite's: on PostgreSQL main.ts runs one thread, which the rest of this project runs.
+  'test/worker/**',
 ];
 
 export default defineConfig({

@@ -1,15 +1,18 @@
 /** Why: the fake Feishu runs in its own process during the bench, so its work never lands on the bot's or the load generator's CPU time. */
 // Env: FAKE_LATENCY_MS (default 300), FAKE_ENFORCE_LIMITS ('1' to enforce Feishu's send limits).
 // Control API on a second loopback port: POST /pool builds signed, encrypted im.message.receive_v1 deliveries the
-// fake knows about (so replies to them are valid); POST /setup adds users and chats; GET /stats counts what arrived.
+// fake knows about (so replies to them are valid); POST /setup adds users and chats; GET /stats counts what arrived;
+// GET /replies lists when each reply was recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFakeFeishu } from '../src/sandbox/fake/index.ts';
+import { createFakeFeishu, decryptPayload } from '../src/sandbox/fake/index.ts';
 import { BENCH_CREDS } from './lib.ts';
 
 export interface PooledRequest {
   headers: Record<string, string>;
   body: string;
+  /** The delivered message's id (replies name it). */
+  messageId?: string;
 }
 
 export interface FakeStats {
@@ -70,7 +73,15 @@ const control = createServer((req, res) => {
         const v = req.headers[k];
         if (typeof v === 'string') headers[k] = v;
       }
-      captured.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
+      const body = Buffer.concat(chunks).toString('utf8');
+      let messageId: string | undefined;
+      try {
+        const inner = JSON.parse(decryptPayload(BENCH_CREDS.encryptKey, (JSON.parse(body) as { encrypt: string }).encrypt)) as { event?: { message?: { message_id?: string } } };
+        messageId = inner.event?.message?.message_id;
+      } catch {
+        // not an encrypted message event
+      }
+      captured.push({ headers, body, messageId });
       return reply(res, 200, {});
     }
     if (req.method === 'POST' && url.pathname === '/pool') {
@@ -82,6 +93,10 @@ const control = createServer((req, res) => {
       for (const openId of o.users ?? []) fake.addUser({ openId, name: openId });
       for (const c of o.chats ?? []) fake.addChat({ chatId: c.chatId, name: c.chatId, type: 'group', members: c.members });
       return reply(res, 200, { users: fake.users().length, chats: fake.chats().length });
+    }
+    if (req.method === 'GET' && url.pathname === '/replies') {
+      // When each reply was recorded (epoch ms), by the message it answers.
+      return reply(res, 200, fake.messages.filter((m) => m.replyTo).map((m) => ({ replyTo: m.replyTo, at: m.createdAt.getTime() })));
     }
     if (req.method === 'GET' && url.pathname === '/stats') {
       const byReceive: Record<string, number> = {};

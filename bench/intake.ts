@@ -3,8 +3,7 @@ import autocannon from 'autocannon';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PooledRequest } from './fake-server.ts';
-import type { BotStats } from './bot-server.ts';
-import { postJson, say, sleep, spawnChild, TMP, type ChildMessage } from './lib.ts';
+import { botEnv, cpuMs, freePort, postJson, rssMb, say, sleep, spawnChild, startFlags, TMP, untilHealth, type Child, type ChildMessage } from './lib.ts';
 
 export type BotKind = 'ours' | 'reference';
 
@@ -24,8 +23,11 @@ export interface IntakeResult {
   /** 2xx answers per second, from the first request sent to the last answer received. */
   sustained: number;
   durationS: number;
-  /** Ours only: what the bot process did during the measured run (diagnosis of a missed target). */
-  inside?: { statements: number; handled: number; received: number; cpuMs: number; loopDelayP99Ms: number; rssMb: number };
+  /**
+   * What the bot process did during the measured run: CPU (both threads), RSS after it, and (ours) how long after the
+   * last acknowledgement the worker had worked on every event.
+   */
+  inside?: { cpuMs: number; rssMb: number; handledAfterS: number | null };
 }
 
 /**
@@ -112,53 +114,63 @@ function summarize(bot: BotKind, rate: number, r: autocannon.Result & { spanS: n
   };
 }
 
-async function askStats(child: ReturnType<typeof spawnChild>): Promise<BotStats> {
-  child.send({ type: 'stats' });
-  return child.next<BotStats>('stats', 120_000);
+/** Our bot as `npm start` runs it: `node <its flags> dist/main.js`, threaded (the default), on a fresh database. */
+export async function startOurs(tag: string, fakeUrl: string, extra: Record<string, string> = {}): Promise<{ child: Child; url: string; pid: number }> {
+  const dir = mkdtempSync(join(TMP, `${tag}-`));
+  const port = await freePort();
+  const child = spawnChild(`${tag}-bot`, 'dist/main.js', botEnv(fakeUrl, `file:${join(dir, 'bot.db')}`, port, extra), startFlags());
+  const url = `http://127.0.0.1:${port}`;
+  await untilHealth(url, (status, b) => status === 200 && (b.thread?.state ?? 'ready') === 'ready', 60_000, 50);
+  return { child, url, pid: child.proc.pid! };
 }
 
-/** One measured run: a fresh fake (300 ms Open API latency) and a fresh bot process, a short warm-up, then the load. */
-export async function runIntake(bot: BotKind, rate: number, seconds: number): Promise<IntakeResult> {
-  const tag = `intake-${bot}-${rate}`;
+/** Waits until our bot has worked on every event it acknowledged (its /healthz backlog is 0); returns the ms it took. */
+export function untilHandled(url: string, timeoutMs = 10 * 60_000): Promise<number> {
+  return untilHealth(url, (_s, b) => b.thread?.backlog === 0 && b.thread.inFlight === 0, timeoutMs, 100);
+}
+
+/** Starts a fresh bot of `bot`'s kind against the fake at `fakeUrl`; resolves once it takes events. */
+export async function startBot(bot: BotKind, tag: string, fakeUrl: string): Promise<{ child: Child; url: string; pid: number }> {
+  if (bot === 'ours') return startOurs(tag, fakeUrl);
+  const child = spawnChild(`${tag}-bot`, 'bench/reference-bot.ts', { FAKE_URL: fakeUrl });
+  const b = await child.next<ChildMessage & { url: string; pid: number }>('ready');
+  return { child, url: b.url, pid: b.pid };
+}
+
+/**
+ * Runs `run` against a fresh fake (300 ms Open API latency) and a fresh bot process, warmed up with 100 events and
+ * back at rest, with a pool of `n` load events; stops both after.
+ */
+export async function withWarmBot<T>(bot: BotKind, tag: string, n: number, run: (b: { url: string; pid: number }, pool: PooledRequest[]) => Promise<T>): Promise<T> {
   const fake = spawnChild(`${tag}-fake`, 'bench/fake-server.ts', { FAKE_LATENCY_MS: '300' });
-  let botChild: ReturnType<typeof spawnChild> | undefined;
+  let botChild: Child | undefined;
   try {
     const f = await fake.next<ChildMessage & { url: string; control: string }>('ready');
-    const dir = mkdtempSync(join(TMP, `${tag}-`));
-    botChild =
-      bot === 'ours'
-        ? spawnChild(`${tag}-bot`, 'bench/bot-server.ts', { FAKE_URL: f.url, DATABASE_URL: `file:${join(dir, 'bot.db')}`, BOT_LOG: join(dir, 'bot.log') })
-        : spawnChild(`${tag}-bot`, 'bench/reference-bot.ts', { FAKE_URL: f.url });
-    const b = await botChild.next<ChildMessage & { url: string }>('ready');
+    const b = await startBot(bot, tag, f.url);
+    botChild = b.child;
     const warm = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: 100, users: 100, prefix: 'warm' });
     await fire(b.url, warm, 50);
     // Let the warm-up's background work finish, so the measured run starts from rest.
-    for (let i = 0; i < 60 && bot === 'ours'; i++) {
-      const s = await askStats(botChild);
-      if ((s.events.done ?? 0) + (s.events.failed ?? 0) >= Object.values(s.events).reduce((a, n) => a + n, 0)) break;
-      await sleep(500);
-    }
+    if (bot === 'ours') await untilHandled(b.url, 60_000);
     await sleep(1000);
-    const pool = await postJson<PooledRequest[]>(`${f.control}/pool`, { n: rate * seconds, users: 1000, prefix: 'load' });
-    say(`${tag}: ${pool.length} events at ${rate}/s`);
-    const before = bot === 'ours' ? await askStats(botChild) : undefined;
-    const r = summarize(bot, rate, await fire(b.url, pool, rate));
-    if (before) {
-      const after = await askStats(botChild);
-      const done = (s: BotStats) => s.events.done ?? 0;
-      r.inside = {
-        statements: after.statements - before.statements,
-        handled: done(after) - done(before),
-        received: Object.values(after.events).reduce((a, n) => a + n, 0) - Object.values(before.events).reduce((a, n) => a + n, 0),
-        cpuMs: after.cpuMs - before.cpuMs,
-        loopDelayP99Ms: after.loopDelayP99Ms,
-        rssMb: after.rssMb,
-      };
-    }
-    say(`${tag}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.sustained.toFixed(0)} ev/s sustained, non-2xx ${r.non2xx}, errors ${r.errors}${r.inside ? `, handled ${r.inside.handled}/${r.inside.received}, ${r.inside.statements} SQL statements, ${(r.inside.cpuMs / r.durationS / 10).toFixed(0)}% CPU` : ''}`);
-    return r;
+    return await run(b, await postJson<PooledRequest[]>(`${f.control}/pool`, { n, users: 1000, prefix: 'load' }));
   } finally {
     await botChild?.stop();
     await fake.stop();
   }
+}
+
+/** One measured run: a fresh fake and bot, a short warm-up, then the load. */
+export function runIntake(bot: BotKind, rate: number, seconds: number): Promise<IntakeResult> {
+  const tag = `intake-${bot}-${rate}`;
+  return withWarmBot(bot, tag, rate * seconds, async (b, pool) => {
+    say(`${tag}: ${pool.length} events at ${rate}/s`);
+    const cpu0 = cpuMs(b.pid) ?? NaN;
+    const r = summarize(bot, rate, await fire(b.url, pool, rate));
+    const cpuRun = (cpuMs(b.pid) ?? NaN) - cpu0;
+    r.inside = { cpuMs: cpuRun, rssMb: rssMb(b.pid) ?? NaN, handledAfterS: null };
+    if (bot === 'ours') r.inside.handledAfterS = (await untilHandled(b.url)) / 1000;
+    say(`${tag}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.sustained.toFixed(0)} ev/s sustained, non-2xx ${r.non2xx}, errors ${r.errors}, CPU ${(cpuRun / r.durationS / 10).toFixed(0)}%${r.inside.handledAfterS !== null ? `, all handled ${r.inside.handledAfterS.toFixed(1)} s after the last ack` : ''}`);
+    return r;
+  });
 }

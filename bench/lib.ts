@@ -97,6 +97,60 @@ export function spawnChild(name: string, script: string, env: Record<string, str
   };
 }
 
+/** The node flags `npm start` runs dist/main.js with (read from package.json, so the bench measures what ships). */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /node\s+(.*?)\s*dist\/main\.js/.exec(pkg.scripts.start);
+  return m ? m[1]!.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The bot's env for `dist/main.js` against the bench's fake (threaded mode unless overridden). */
+export function botEnv(fakeUrl: string, databaseUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    LARK_APP_ID: BENCH_CREDS.appId,
+    LARK_APP_SECRET: BENCH_CREDS.appSecret,
+    LARK_ENCRYPT_KEY: BENCH_CREDS.encryptKey,
+    LARK_VERIFICATION_TOKEN: BENCH_CREDS.verificationToken,
+    LARK_DOMAIN: fakeUrl,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+/** What our /healthz says about the worker thread (threaded mode). */
+export interface ThreadHealth {
+  status: string;
+  reasons: string[];
+  thread?: { state: string; inFlight: number; backlog: number; acked: number; restarts: number };
+}
+
+/** Polls `url`/healthz until `ok(body)` holds; returns the milliseconds it took. */
+export async function untilHealth(url: string, ok: (status: number, body: ThreadHealth) => boolean, timeoutMs = 60_000, everyMs = 10): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
+      if (ok(res.status, (await res.json()) as ThreadHealth)) return performance.now() - t0;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - t0 > timeoutMs) throw new Error(`${url}/healthz did not reach the wanted state within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
+export function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** A TCP port that was free a moment ago on loopback. */
 export async function freePort(): Promise<number> {
   return new Promise((resolveP, reject) => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FakeStats, PooledRequest } from './fake-server.ts';
-import type { BotStats, FanoutResult } from './bot-server.ts';
+import type { BotStats } from './bot-single.ts';
+import type { FanoutResult } from './fanout-job.ts';
 import { fire } from './intake.ts';
 import { boundSeconds } from './fanout.ts';
 import { BENCH_DIR, QUICK, TMP, getJson, live, machine, postJson, say, sleep, spawnChild, type Child, type ChildMessage } from './lib.ts';
@@ -55,7 +56,7 @@ function databaseUrl(db: Db, tag: string): string {
 async function bots(n: number, fakeUrl: string, url: string, tag: string): Promise<Array<{ child: Child; url: string }>> {
   const out: Array<{ child: Child; url: string }> = [];
   for (let i = 0; i < n; i++) {
-    const child = spawnChild(`${tag}-bot${i}`, 'bench/bot-server.ts', { FAKE_URL: fakeUrl, DATABASE_URL: url, BOT_LOG: join(TMP, `${tag}-bot${i}.log`), PRIMARY_POLL_MS: '500', OUTBOX_POLL_MS: '200' });
+    const child = spawnChild(`${tag}-bot${i}`, 'bench/bot-single.ts', { FAKE_URL: fakeUrl, DATABASE_URL: url, BOT_LOG: join(TMP, `${tag}-bot${i}.log`), PRIMARY_POLL_MS: '500', OUTBOX_POLL_MS: '200' });
     const ready = await child.next<ChildMessage & { url: string }>('ready', 120_000);
     out.push({ child, url: ready.url });
   }

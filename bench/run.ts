@@ -1,4 +1,4 @@
-/** Why: `npm run bench`: one run measures intake, fan-out, footprint and the rules Q&A on this machine and writes bench/results.md. */
+/** Why: `npm run bench`: one run measures intake, slow clients, fan-out with people's replies, footprint and the rules Q&A on this machine and writes bench/results.md. */
 // BENCH_QUICK=1 scales everything down for a quick check (and marks the report so). Only loopback is used; every
 // child process is stopped at the end, and a watchdog ends the run if anything hangs.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runIntake, type BotKind, type IntakeResult } from './intake.ts';
 import { runFanout } from './fanout.ts';
 import { runFootprint } from './footprint.ts';
+import { runSlowClient, type SlowClientResult } from './slow-client.ts';
 import { renderMarkdown, rows, type BenchResults } from './report.ts';
 import { renderRulesSection, runRulesBench, writeRulesSection } from './rules.ts';
 import { BENCH_DIR, QUICK, TMP, live, machine, say } from './lib.ts';
@@ -27,10 +28,14 @@ async function main(): Promise<void> {
     for (const bot of ['ours', 'reference'] as BotKind[]) intake.push(await runIntake(bot, rate, seconds));
   }
 
+  // Slow uploads held open while the 100/s load runs, against each bot.
+  const slow: SlowClientResult[] = [];
+  for (const bot of ['ours', 'reference'] as BotKind[]) slow.push(await runSlowClient(bot, 100, seconds, 20));
+
   const fanout = await runFanout(QUICK ? 600 : 5000, 50);
   const footprint = await runFootprint(QUICK ? 2 : 5);
 
-  const results: BenchResults = { machine: m, quick: QUICK, seconds, intake, fanout, footprint, wallS: (performance.now() - started) / 1000, loadAvgEnd: loadavg() };
+  const results: BenchResults = { machine: m, quick: QUICK, seconds, intake, slow, fanout, footprint, wallS: (performance.now() - started) / 1000, loadAvgEnd: loadavg() };
   const md = renderMarkdown(results);
   const target = QUICK ? join(TMP, 'results-quick.md') : join(BENCH_DIR, 'results.md');
   writeFileSync(target, md);

@@ -87,8 +87,11 @@ export interface App {
   health: Health;
   /** Prunes old processed events and finished outbox rows (run on the scheduler's housekeeping tick). */
   retention: Retention;
-  /** Learns the bot's identity, resumes unfinished events and the outbox (on PostgreSQL: joins the primary election). */
-  start(): Promise<void>;
+  /**
+   * Learns the bot's identity, resumes unfinished events (unless `recover: false`: the threaded mode's main thread hands
+   * them over) and the outbox (on PostgreSQL: joins the primary election).
+   */
+  start(opts?: { recover?: boolean }): Promise<void>;
   /**
    * Runs reminder ticks on their cron schedule: at once on SQLite; on PostgreSQL on whichever instance is the primary
    * (main.ts calls it; tests call scheduler.tick()).
@@ -96,6 +99,8 @@ export interface App {
   startScheduler(): void;
   /** This instance runs the sender, the scheduler and housekeeping (always on SQLite; the elected one on PostgreSQL). */
   isPrimary(): boolean;
+  /** The bot's open_id once start() has learned it. */
+  botOpenId(): string | null;
   listen(port: number, host?: string): Promise<{ server: Server; url: string }>;
   /** Waits until every queued event and outbound message is finished (tests, shutdown). */
   settle(): Promise<void>;
@@ -230,7 +235,8 @@ export function createApp(o: AppOptions): App {
     scheduler,
     health,
     retention,
-    async start() {
+    botOpenId: () => botOpenId,
+    async start(opts = {}) {
       try {
         botOpenId = (await fetchBotInfo(o.lark))?.openId ?? null;
       } catch (err) {
@@ -239,6 +245,7 @@ export function createApp(o: AppOptions): App {
       await services.roles.seedSecretariat(o.config.secretariatOpenIds);
       if (election) await election.start();
       else sender.start();
+      if (opts.recover === false) return;
       const resumed = await intake.recover();
       if (resumed) o.logger.info({ resumed }, 'resumed events acknowledged before a restart');
     },

@@ -76,6 +76,7 @@ const schema = z.object({
   TASKS_ENABLED: onOff,
   URGENT_ENABLED: onOff,
   DASHBOARD_ENABLED: onOff,
+  WORK_THREAD: onOff,
 });
 
 /** Every environment variable the bot reads (each is documented in .env.example). */
@@ -107,6 +108,11 @@ export interface Config {
   outboxRetentionDays: number;
   /** Global switches of the Feishu work surfaces (issue 16): tasks, urgent escalation, the Base dashboard. */
   surfaces: { tasks: boolean; urgent: boolean; dashboard: boolean };
+  /**
+   * `npm start` acknowledges on the main thread and runs handlers and sends on a worker thread (src/worker/); false
+   * runs everything on one thread. SQLite only: with a PostgreSQL DATABASE_URL the bot runs on one thread.
+   */
+  workThread: boolean;
   /** True when no LARK_APP_ID is set: the bot runs against the embedded fake Open Platform. */
   sandbox: boolean;
 }
@@ -171,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     health: { sendFailures: e.HEALTH_SEND_FAILURES, fastMaxAgeSeconds: e.HEALTH_FAST_MAX_AGE_SECONDS, bulkMaxAgeSeconds: e.HEALTH_BULK_MAX_AGE_SECONDS },
     outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     surfaces: { tasks: e.TASKS_ENABLED, urgent: e.URGENT_ENABLED, dashboard: e.DASHBOARD_ENABLED },
+    workThread: e.WORK_THREAD,
     sandbox,
   };
 }

@@ -1,11 +1,11 @@
-/** Why: the entry point: config → database → SDK client → createApp → webhook server, WS client, or the local sandbox. */
+/**
+ * Why: the entry point: config → threaded mode (src/worker/: acknowledgements on this thread, the bot on a worker
+ * thread), or one thread (database → SDK client → createApp → webhook server or WS client), or the local sandbox.
+ * Heavy modules (Prisma, the SDK, express, YAML) are imported only by the mode that needs them on this thread.
+ */
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { systemClock } from './clock.ts';
-import { openDatabase } from './store/db.ts';
-import { createLarkClient } from './send/client.ts';
-import { createApp } from './app.ts';
-import { startWsClient } from './receive/ws.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -21,6 +21,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: [config.appSecret, config.encryptKey ?? '', config.verificationToken] });
   const started = Date.now();
   if (config.sandbox) return runSandbox(config, logger, started);
+  // The threaded mode is built for SQLite's single file; with PostgreSQL (several instances) one thread is used.
+  if (config.workThread && !config.databaseUrl.startsWith('postgres')) return runThreaded(config, logger, started);
+  const [{ openDatabase }, { createLarkClient }, { createApp }, { startWsClient }] = await Promise.all([
+    import('./store/db.ts'),
+    import('./send/client.ts'),
+    import('./app.ts'),
+    import('./receive/ws.ts'),
+  ]);
   const prisma = await openDatabase(config.databaseUrl);
 
   if (config.eventMode === 'webhook' && !config.encryptKey) {
@@ -39,15 +47,30 @@ async function main(): Promise<void> {
   if (config.eventMode === 'ws') ws = startWsClient({ config, logger, intake: app.intake, onState: (state, detail) => app.health.reportWs(state, detail) });
   logger.info({ url, mode: config.eventMode, readyMs: Date.now() - started }, `bot ready: webhook at ${url}/lark/events, health at ${url}/healthz`);
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+  stopOnSignals(logger, async () => {
     ws?.close();
     await app.stop();
     await prisma.$disconnect();
+  });
+}
+
+/** SIGINT and SIGTERM stop the bot (`stop`), then the process. */
+function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Threaded mode (WORK_THREAD, the default): see src/worker/run.ts. */
+async function runThreaded(config: Config, logger: Logger, started: number): Promise<void> {
+  const { startThreaded } = await import('./worker/run.ts');
+  const t = await startThreaded({ config, logger });
+  logger.info({ url: t.url, mode: config.eventMode, thread: 'worker', readyMs: Date.now() - started }, `bot acknowledging: webhook at ${t.url}/lark/events, health at ${t.url}/healthz; the worker thread is loading the bot`);
+  stopOnSignals(logger, () => t.stop());
 }
 
 /**
@@ -59,13 +82,7 @@ async function runSandbox(config: Config, logger: Logger, started: number): Prom
   const sb = await startSandbox({ config, logger, databaseUrl: sandboxDatabaseUrl(process.env), port: config.port });
   logger.warn({ fake: sb.fake.url }, 'no LARK_APP_ID: running in sandbox mode against the embedded fake Feishu Open Platform');
   logger.info({ url: sb.url, db: sb.config.databaseUrl, readyMs: Date.now() - started }, `sandbox ready: open ${sb.pageUrl} in a browser to chat with the bot`);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await sb.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(logger, () => sb.close());
 }
 
 process.on('unhandledRejection', (reason) => {

@@ -10,7 +10,8 @@ export type EventEnvelope = Extract<Envelope, { kind: 'event' }>;
 
 /** One request moving through the steps. A step either passes (returns nothing) or answers and stops the list. */
 export interface IntakeItem {
-  source: 'webhook' | 'ws' | 'recovery';
+  /** handoff: stored and acknowledged by the threaded mode's main thread, worked on here (src/worker/). */
+  source: 'webhook' | 'ws' | 'recovery' | 'handoff';
   rawBody?: Buffer;
   headers?: Record<string, string | undefined>;
   body?: unknown;
@@ -34,9 +35,21 @@ export async function runSteps(steps: Step[], item: IntakeItem): Promise<Answer>
   return ACK;
 }
 
+/** A stored event row as an envelope for the steps (recovery after a restart, and the threaded mode's handoff). */
+export function envelopeFromRow(row: { eventId: string; eventType: string; payload: string }): EventEnvelope {
+  const raw = JSON.parse(row.payload) as Record<string, unknown>;
+  const header = raw.header as Record<string, string>;
+  return { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
+}
+
 export class Intake {
   readonly queue: ChatQueue;
-  private readonly working = new Set<string>();
+  /** Events queued or running here. */
+  readonly working = new Set<string>();
+  /** Called when an event's handler has finished, failed or not (the threaded mode counts its events in flight). */
+  onSettled: ((eventId: string) => void) | null = null;
+  /** Called when an event's handler starts (the threaded mode tells which events a dying worker was working on). */
+  onStarted: ((eventId: string) => void) | null = null;
   /** Requests read but not yet answered; while any wait, new handlers hold back (see ChatQueue). */
   readonly acks = new AckGate();
   /** How long a card callback may take before it is answered with a toast (tests shorten it). */
@@ -89,7 +102,7 @@ export class Intake {
    */
   private async dedupe(item: IntakeItem): Promise<Answer | void> {
     const env = item.envelope!;
-    if (item.source === 'recovery') return;
+    if (item.source === 'recovery' || item.source === 'handoff') return;
     const inbound = item.inbound!;
     const chatId = inbound.chatId ?? null;
     const messageId = inbound.kind === 'message' ? inbound.messageId : null;
@@ -117,6 +130,8 @@ export class Intake {
       work.catch(() => undefined);
       return ACK;
     }
+    // Threaded mode: the main thread answers Feishu and keeps the 2.5 s budget; here the answer is simply awaited.
+    if (item.source === 'handoff') return work.then((body) => ({ status: 200, body: body ?? {} }), () => ({ status: 200, body: { toast: { type: 'error', content: this.deps.messages.t('errors.internal') } } }));
     return this.answerCard(inbound, work);
   }
 
@@ -151,7 +166,7 @@ export class Intake {
    * delayed update with the callback's token, valid 30 minutes; ops.ts patches by message id past that), and a toast
    * that would otherwise be lost (no card came with it, or it warns) reaches the person as a message.
    */
-  private async finishLate(a: InboundCardAction, body: CardResponse | undefined, issuedAt: Date): Promise<void> {
+  async finishLate(a: InboundCardAction, body: CardResponse | undefined, issuedAt: Date): Promise<void> {
     const key = `evt:${a.eventId}:late`;
     if (body?.card) {
       await this.deps.sender.enqueue({ op: 'card_update', token: a.token, issuedAt, messageId: a.messageId, chatId: a.chatId, msgType: 'interactive', content: body.card.data, dedupeKey: `${key}:card` });
@@ -187,7 +202,7 @@ export class Intake {
     return this.deps.fast.withChat!(key, inbound.eventId, async (older) => {
       for (const o of older) {
         if (this.working.has(o.eventId)) continue;
-        const env = envelopeOf(o);
+        const env = envelopeFromRow(o);
         const before = normalizeStored(env, this.deps.botOpenId());
         if (!before) continue;
         this.working.add(o.eventId);
@@ -206,6 +221,7 @@ export class Intake {
 
   /** Runs the handler, then marks the event done (or failed, with the reason) and tells the user if it failed. */
   private async route(inbound: Inbound, resumed: Date | null = null): Promise<unknown> {
+    this.onStarted?.(inbound.eventId);
     try {
       const result =
         inbound.kind === 'message' ? await this.router.handleMessage(inbound)
@@ -230,6 +246,7 @@ export class Intake {
       throw err;
     } finally {
       this.working.delete(inbound.eventId);
+      this.onSettled?.(inbound.eventId);
     }
   }
 
@@ -244,7 +261,7 @@ export class Intake {
     for (const row of rows) {
       if (this.working.has(row.eventId)) continue;
       resumed++;
-      await runSteps(this.steps, { source: 'recovery', envelope: envelopeOf(row), receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'resuming a stale event failed'));
+      await runSteps(this.steps, { source: 'recovery', envelope: envelopeFromRow(row), receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'resuming a stale event failed'));
     }
     if (resumed) this.deps.logger.info({ resumed }, 'resumed events another instance left unfinished');
     return resumed;
@@ -261,8 +278,7 @@ export class Intake {
       take: 5000,
     });
     for (const row of rows) {
-      const envelope = envelopeOf(row);
-      await runSteps(this.steps, { source: 'recovery', envelope, receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
+      await runSteps(this.steps, { source: 'recovery', envelope: envelopeFromRow(row), receivedAt: row.receivedAt }).catch((err) => this.deps.logger.error({ err, eventId: row.eventId }, 'recovery failed'));
     }
     return rows.length;
   }
@@ -273,13 +289,6 @@ export function queueKeyOf(inbound: Inbound): string {
   return inbound.kind === 'message' ? (inbound.chatType === 'group' ? inbound.chatId : `user:${inbound.senderOpenId}`)
     : inbound.kind === 'bot_added' ? inbound.chatId
     : `user:${inbound.operatorOpenId}`;
-}
-
-/** The envelope of a stored event (its payload as received). */
-export function envelopeOf(row: { eventId: string; eventType: string; payload: string }): EventEnvelope {
-  const raw = JSON.parse(row.payload) as Record<string, unknown>;
-  const header = raw.header as Record<string, string>;
-  return { kind: 'event', eventId: row.eventId, eventType: row.eventType, token: header?.token, appId: header?.app_id, event: (raw.event as Record<string, unknown>) ?? {}, raw };
 }
 
 /** A stored message or card callback as the handlers take it (other kinds are never stored unfinished). */

@@ -4,7 +4,7 @@
  * under load; these statements cost microseconds. Everything else stays on Prisma; both use the same file and format.
  */
 import Database from 'better-sqlite3';
-import { sqlitePath } from './db.ts';
+import { sqlitePath } from './migrate.ts';
 import type { EventInsert, HotStore } from './hot.ts';
 
 /** Prisma's DateTime text format for SQLite (ISO with an explicit +00:00), so Prisma reads these rows as its own. */
@@ -42,13 +42,31 @@ export interface OutboxRow {
   attempts: number;
 }
 
+/** A stored event not finished yet, in stored order (the threaded mode hands these to its worker, src/worker/). */
+export interface ReceivedEvent {
+  seq: number;
+  eventId: string;
+  eventType: string;
+  payload: string;
+  receivedAt: Date;
+}
+
+export interface FastStoreOptions {
+  /**
+   * false: this connection never runs WAL checkpoints (the threaded mode's acknowledging main thread; the worker's
+   * connections checkpoint). Default true.
+   */
+  checkpoints?: boolean;
+}
+
 export class FastStore implements HotStore {
   private readonly db: Database.Database;
   private readonly st;
 
-  constructor(databaseUrl: string) {
+  constructor(databaseUrl: string, options: FastStoreOptions = {}) {
     this.db = new Database(sqlitePath(databaseUrl));
     this.db.pragma('journal_mode = WAL');
+    if (options.checkpoints === false) this.db.pragma('wal_autocheckpoint = 0');
     // WAL with synchronous=NORMAL: a commit survives the process being killed (the kill -9 fault test), and only an
     // OS crash or power cut may lose the last commits, which Feishu's redelivery then brings again. FULL would fsync
     // on every event and hold the event loop for each ack.
@@ -60,6 +78,10 @@ export class FastStore implements HotStore {
         // OR IGNORE covers both unique keys: a repeated event_id, and a message redelivered under a new event_id.
         `INSERT OR IGNORE INTO "ProcessedEvent" ("eventId","eventType","chatId","messageId","payload","status","receivedAt") VALUES (?,?,?,?,?,'received',?)`,
       ),
+      receivedAfter: this.db.prepare(
+        `SELECT rowid AS "seq","eventId","eventType","payload","receivedAt" FROM "ProcessedEvent" WHERE "status" = 'received' AND rowid > ? ORDER BY rowid ASC LIMIT ?`,
+      ),
+      backlog: this.db.prepare(`SELECT COUNT(*) AS "n", MIN("receivedAt") AS "oldest" FROM "ProcessedEvent" WHERE "status" = 'received'`),
       eventStatus: this.db.prepare(`SELECT "status" FROM "ProcessedEvent" WHERE "eventId" = ?`),
       finishEvent: this.db.prepare(`UPDATE "ProcessedEvent" SET "status" = ?, "error" = ?, "finishedAt" = ? WHERE "eventId" = ?`),
       insertOutbox: this.db.prepare(
@@ -99,6 +121,18 @@ export class FastStore implements HotStore {
 
   async eventStatus(eventId: string): Promise<string | undefined> {
     return (this.st.eventStatus.get(eventId) as { status: string } | undefined)?.status;
+  }
+
+  /** Unfinished events stored after `afterSeq` (0: all), oldest first. */
+  async receivedAfter(afterSeq: number, take: number): Promise<ReceivedEvent[]> {
+    const rows = await this.retry(() => this.st.receivedAfter.all(afterSeq, take) as Array<Omit<ReceivedEvent, 'receivedAt'> & { receivedAt: string }>);
+    return rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt) }));
+  }
+
+  /** How many stored events are not finished, and when the oldest of them came. */
+  async eventBacklog(): Promise<{ received: number; oldestReceivedAt: Date | null }> {
+    const r = await this.retry(() => this.st.backlog.get() as { n: number; oldest: string | null });
+    return { received: r.n, oldestReceivedAt: r.oldest ? new Date(r.oldest) : null };
   }
 
   finishEvent(eventId: string, status: 'done' | 'failed', error: string | null, at: Date): Promise<void> {

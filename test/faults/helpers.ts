@@ -107,11 +107,11 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 }
 
 /**
- * Starts test/faults/bot-child.ts with `env` (over this process's), an IPC channel, and its output collected line by
- * line into `lines` (for the secrets check).
+ * Starts test/faults/bot-child.ts (or another `script`, e.g. src/main.ts as `npm start` runs it) with `env` (over this
+ * process's), an IPC channel, and its output collected line by line into `lines` (for the secrets check).
  */
-export function spawnBotChild(env: Record<string, string>, lines: string[]): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/faults/bot-child.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export function spawnBotChild(env: Record<string, string>, lines: string[], script = 'test/faults/bot-child.ts'): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let buf = '';
   proc.stdout!.on('data', (c: Buffer) => {
     buf += c.toString('utf8');
