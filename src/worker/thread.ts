@@ -108,7 +108,7 @@ export async function runWorker(hooks: WorkerHooks = {}): Promise<void> {
   // In webhook mode the main thread hands over unfinished events (from ProcessedEvent), so start() does not recover
   // them; in WS mode events arrive here, over the long connection, and start() resumes them as in one-thread mode.
   await app.start({ recover: config.eventMode === 'ws' });
-  app.scheduler.start();
+  app.startScheduler();
   if (config.eventMode === 'ws') {
     const { startWsClient } = await import('../receive/ws.ts');
     ws = startWsClient({ config, logger, intake, onState: (state, detail) => app.health.reportWs(state, detail) });
