@@ -186,8 +186,13 @@ describe.skipIf(!hasChromium)('the sandbox page in headless Chromium', () => {
     await holding;
     await openChat(to);
     release();
+    // The late answer for `from` is dropped and a poll for `to` is applied (before the fix the stale answer put `from`
+    // back, and every later poll kept it). The title changes only when an answer is applied, so wait for that rather
+    // than for the responses: a response is seen before the page has read and applied its body.
+    await page.locator('#chat-title', { hasText: to }).waitFor(WAIT);
     // Two more polls come and go; the chosen chat stays chosen.
     for (let i = 0; i < 2; i++) await page.waitForResponse((r) => r.url().includes('/sandbox/api/state?'), WAIT);
+    await page.locator('#chat-title', { hasText: to }).waitFor(WAIT);
     expect(await page.locator('#chat-title').textContent()).toBe(to);
     expect(await page.locator('#chats button.active .chat-name').textContent()).toBe(to);
     await page.unroute('**/sandbox/api/state?*');
