@@ -3,29 +3,13 @@
 // IPC: sends {type:'ready', url, pid} once the worker thread is ready; on {type:'fanout', users, chats} the worker
 // (bench/worker-entry.ts) enqueues one reminder per recipient (with dedupe keys) and the answer is
 // {type:'fanout-done', ...timings, stats, rss} (or {type:'fanout-failed', error}).
-import { createWriteStream } from 'node:fs';
 import { BroadcastChannel } from 'node:worker_threads';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
 import { startThreaded } from '../src/worker/run.ts';
-import { BENCH_CREDS, sleep } from './lib.ts';
+import { benchBot, sleep } from './lib.ts';
 
 export type { FanoutResult } from './fanout-job.ts';
 
-const config = loadConfig({
-  LARK_APP_ID: BENCH_CREDS.appId,
-  LARK_APP_SECRET: BENCH_CREDS.appSecret,
-  LARK_ENCRYPT_KEY: BENCH_CREDS.encryptKey,
-  LARK_VERIFICATION_TOKEN: BENCH_CREDS.verificationToken,
-  LARK_DOMAIN: process.env.FAKE_URL,
-  DATABASE_URL: process.env.DATABASE_URL,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-});
-const logger = createLogger({
-  level: config.logLevel,
-  secrets: [config.appSecret, config.encryptKey ?? ''],
-  destination: createWriteStream(process.env.BOT_LOG ?? '/dev/null'),
-});
+const { config, logger } = benchBot();
 // The worker's own logger writes to stdout (bench/tmp/<name>.log).
 const bot = await startThreaded({ config, logger, port: 0, listenHost: '127.0.0.1', entry: new URL('./worker-entry.ts', import.meta.url) });
 while (bot.host.state !== 'ready') await sleep(20);

@@ -2,15 +2,12 @@
 // Env: FAKE_URL (the fake Open API), DATABASE_URL (SQLite file or PostgreSQL schema), BOT_LOG (log file), LOG_LEVEL,
 // PRIMARY_POLL_MS, OUTBOX_POLL_MS. IPC: sends {type:'ready', url, pid}; on {type:'stats'} answers the stored events'
 // and outbox rows' counts by status; on {type:'fanout', users, chats} runs bench/fanout-job.ts and answers its result.
-import { createWriteStream } from 'node:fs';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
 import { systemClock } from '../src/clock.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { createLarkClient } from '../src/send/client.ts';
 import { createApp } from '../src/app.ts';
 import { fanoutJob } from './fanout-job.ts';
-import { BENCH_CREDS } from './lib.ts';
+import { benchBot } from './lib.ts';
 
 export interface BotStats {
   type: 'stats';
@@ -18,22 +15,7 @@ export interface BotStats {
   outbox: Record<string, number>;
 }
 
-const config = loadConfig({
-  LARK_APP_ID: BENCH_CREDS.appId,
-  LARK_APP_SECRET: BENCH_CREDS.appSecret,
-  LARK_ENCRYPT_KEY: BENCH_CREDS.encryptKey,
-  LARK_VERIFICATION_TOKEN: BENCH_CREDS.verificationToken,
-  LARK_DOMAIN: process.env.FAKE_URL,
-  DATABASE_URL: process.env.DATABASE_URL,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  PRIMARY_POLL_MS: process.env.PRIMARY_POLL_MS,
-  OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS,
-});
-const logger = createLogger({
-  level: config.logLevel,
-  secrets: [config.appSecret, config.encryptKey ?? ''],
-  destination: createWriteStream(process.env.BOT_LOG ?? '/dev/null'),
-});
+const { config, logger } = benchBot({ PRIMARY_POLL_MS: process.env.PRIMARY_POLL_MS, OUTBOX_POLL_MS: process.env.OUTBOX_POLL_MS });
 const prisma = await openDatabase(config.databaseUrl);
 const lark = createLarkClient({ appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger });
 const app = createApp({ config, lark, prisma, clock: systemClock, logger });

@@ -5,6 +5,8 @@ import { cpus, freemem, loadavg, totalmem, release, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createLogger, type Logger } from '../src/log.ts';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(BENCH_DIR, '..');
@@ -18,6 +20,26 @@ export const BENCH_CREDS = {
   encryptKey: 'bench-encrypt-key',
   verificationToken: 'bench-verification-token',
 };
+
+/** A bench bot process's config and logger, from its env (FAKE_URL, DATABASE_URL, BOT_LOG, LOG_LEVEL, and `extra`). */
+export function benchBot(extra: Record<string, string | undefined> = {}): { config: Config; logger: Logger } {
+  const config = loadConfig({
+    LARK_APP_ID: BENCH_CREDS.appId,
+    LARK_APP_SECRET: BENCH_CREDS.appSecret,
+    LARK_ENCRYPT_KEY: BENCH_CREDS.encryptKey,
+    LARK_VERIFICATION_TOKEN: BENCH_CREDS.verificationToken,
+    LARK_DOMAIN: process.env.FAKE_URL,
+    DATABASE_URL: process.env.DATABASE_URL,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...extra,
+  });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [config.appSecret, config.encryptKey ?? ''],
+    destination: createWriteStream(process.env.BOT_LOG ?? '/dev/null'),
+  });
+  return { config, logger };
+}
 
 /** Every child process still running, so a watchdog can stop them by pid. */
 export const live = new Set<ChildProcess>();
