@@ -24,6 +24,21 @@ export function sqlitePath(databaseUrl: string): string {
 }
 
 /**
+ * The committed migrations in `dir` that `done` does not list, in name order, each with its SQL and the checksum
+ * `prisma migrate deploy` records (sha256 of migration.sql). Both runners (SQLite here, PostgreSQL in pg.ts) use it.
+ */
+export function pendingMigrations(dir: string, done: ReadonlySet<string>): Array<{ name: string; sql: string; checksum: string }> {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !done.has(d.name) && existsSync(join(dir, d.name, 'migration.sql')))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+/**
  * Applies prisma/migrations/* in order, recording them in `_prisma_migrations` exactly as `prisma migrate deploy` does
  * (same table, sha256 checksum of migration.sql), so the CLI and this runner agree on what is applied.
  */
@@ -46,15 +61,8 @@ export function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_
         (r) => r.migration_name,
       ),
     );
-    const names = readdirSync(migrationsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(migrationsDir, d.name, 'migration.sql')))
-      .map((d) => d.name)
-      .sort();
     const applied: string[] = [];
-    for (const name of names) {
-      if (done.has(name)) continue;
-      const sql = readFileSync(join(migrationsDir, name, 'migration.sql'), 'utf8');
-      const checksum = createHash('sha256').update(sql).digest('hex');
+    for (const { name, sql, checksum } of pendingMigrations(migrationsDir, done)) {
       const run = db.transaction(() => {
         db.exec(sql);
         db.prepare(

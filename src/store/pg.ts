@@ -3,14 +3,14 @@
  * PostgreSQL migrations at start under an advisory lock (so two instances starting together never race), and opens
  * the Prisma client through @prisma/adapter-pg with every interactive transaction serialized like SQLite's.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PgPrismaClient } from '../generated/prisma-pg/client.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import { DatabaseError, pendingMigrations } from './migrate.ts';
 
 export const PG_MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../prisma/postgres/migrations');
 
@@ -80,15 +80,8 @@ export async function applyPgMigrations(url: string, dir = PG_MIGRATIONS_DIR): P
     const done = new Set(
       (await client.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')).rows.map((r) => r.migration_name),
     );
-    const names = readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
-      .map((d) => d.name)
-      .sort();
     const applied: string[] = [];
-    for (const name of names) {
-      if (done.has(name)) continue;
-      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
-      const checksum = createHash('sha256').update(sql).digest('hex');
+    for (const { name, sql, checksum } of pendingMigrations(dir, done)) {
       try {
         await client.query('BEGIN');
         await client.query(sql);
@@ -99,7 +92,7 @@ export async function applyPgMigrations(url: string, dir = PG_MIGRATIONS_DIR): P
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`Migration ${name} failed: ${(err as Error).message}\nHow to fix: fix the migration SQL or restore the database; nothing of this migration was applied`);
+        throw new DatabaseError(`Migration ${name} failed: ${(err as Error).message}`, 'fix the migration SQL or restore the database; nothing of this migration was applied');
       }
       applied.push(name);
     }
